@@ -1,0 +1,112 @@
+"""iCalendar (RFC 5545) feeds: one per cohort, one per module, in Europe/Berlin.
+
+Every event keeps its UID across exports (the UUID stored on Session and Event), so calendar
+programs update entries instead of duplicating them.
+"""
+
+from datetime import datetime
+
+from django.conf import settings
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from icalendar import Calendar
+from icalendar import Event as VEvent
+
+from kohorte.catalog.models import Event, ModuleRun, Person, Session
+from django.db.models import Prefetch
+
+
+def _calendar(name: str) -> Calendar:
+    cal = Calendar()
+    cal.add("prodid", "-//Kohorte//Kohorte//DE")
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("method", "PUBLISH")
+    cal.add("x-wr-calname", name)
+    cal.add("x-wr-timezone", settings.TIME_ZONE)
+    return cal
+
+
+def _local(dt: datetime) -> datetime:
+    return timezone.localtime(dt, timezone.get_default_timezone())
+
+
+def _session_event(session: Session, run: ModuleRun, request) -> VEvent:
+    tz = timezone.get_default_timezone()
+    module = run.module
+    event = VEvent()
+    event.add("uid", f"session-{session.uid}@kohorte")
+    event.add("summary", _("Modul %(number)s: %(title)s") % {"number": module.number, "title": module.title})
+    event.add("dtstart", datetime.combine(session.date, session.starts_at, tz))
+    event.add("dtend", datetime.combine(session.date, session.ends_at, tz))
+    event.add("dtstamp", run.module.updated_at)
+    if run.is_online:
+        event.add("location", _("online"))
+    else:
+        event.add("location", run.location.address)
+    lecturers = ", ".join(p.full_name for p in run.lecturers.all())
+    lines = [module.short_description]
+    if lecturers:
+        lines.append(_("Dozierende: %(names)s") % {"names": lecturers})
+    if run.note:
+        lines.append(run.note)
+    event.add("description", "\n\n".join(lines))
+    url = request.build_absolute_uri(f"/{module.program.slug}/module/{module.slug}/")
+    event.add("url", url)
+    return event
+
+
+def _talk_event(talk: Event) -> VEvent:
+    event = VEvent()
+    event.add("uid", f"event-{talk.uid}@kohorte")
+    event.add("summary", talk.title)
+    event.add("dtstart", _local(talk.starts_at))
+    event.add("dtend", _local(talk.ends_at))
+    event.add("dtstamp", talk.starts_at)
+    event.add("location", talk.location.address if talk.location else _("online"))
+    speakers = ", ".join(p.full_name for p in talk.speakers.all())
+    lines = [talk.description] if talk.description else []
+    if speakers:
+        lines.append(_("Vortragende: %(names)s") % {"names": speakers})
+    event.add("description", "\n\n".join(lines) or talk.title)
+    return event
+
+
+def _runs(queryset):
+    return (
+        queryset.select_related("module", "module__program", "location", "cohort")
+        .prefetch_related(
+            Prefetch("lecturers", queryset=Person.objects.order_by("last_name")),
+            Prefetch("sessions", queryset=Session.objects.order_by("date", "starts_at")),
+        )
+        .order_by("starts_on")
+    )
+
+
+def _finish(cal: Calendar) -> bytes:
+    cal.add_missing_timezones()
+    return cal.to_ical()
+
+
+def cohort_calendar(cohort, request) -> bytes:
+    cal = _calendar(f"{cohort.program.title} – {cohort.name}")
+    for run in _runs(ModuleRun.objects.filter(cohort=cohort)):
+        for session in run.sessions.all():
+            cal.add_component(_session_event(session, run, request))
+    talks = (
+        Event.objects.filter(cohort=cohort)
+        .select_related("location")
+        .prefetch_related("speakers")
+        .order_by("starts_at")
+    )
+    for talk in talks:
+        cal.add_component(_talk_event(talk))
+    return _finish(cal)
+
+
+def module_calendar(module, request) -> bytes:
+    cal = _calendar(f"{module.program.title} – {module.title}")
+    for run in _runs(ModuleRun.objects.filter(module=module).exclude(cohort__status="draft")):
+        for session in run.sessions.all():
+            cal.add_component(_session_event(session, run, request))
+    return _finish(cal)

@@ -1,0 +1,292 @@
+"""Kohorte settings: one file, read from the environment.
+
+Production differs from a developer's machine only by environment variables. ``KOHORTE_ENV``
+is ``production`` (set by ``kohorte serve`` unless given), ``demo`` (set by ``kohorte demo``) or
+``development`` (the default, also used by the tests).
+"""
+
+import os
+import secrets
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
+from django.utils.translation import gettext_lazy as _
+
+from kohorte.core.mailurl import MailURLError, mailers_from_url
+
+PACKAGE_DIR = Path(__file__).resolve().parent.parent
+REPO_DIR = PACKAGE_DIR.parent.parent
+
+
+def env(name: str, default: str = "") -> str:
+    return os.environ.get(name, default)
+
+
+def env_bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def env_list(name: str, default: str) -> list[str]:
+    return [item.strip() for item in env(name, default).split(",") if item.strip()]
+
+
+KOHORTE_ENV = env("KOHORTE_ENV", "development")
+if KOHORTE_ENV not in {"production", "demo", "development"}:
+    raise ImproperlyConfigured(
+        f"KOHORTE_ENV must be production, demo or development, not {KOHORTE_ENV!r}."
+    )
+PRODUCTION = KOHORTE_ENV == "production"
+
+DATA_DIR = Path(env("KOHORTE_DATA_DIR", "var")).resolve()
+NODE_MODULES_DIR = Path(env("KOHORTE_NODE_MODULES", str(REPO_DIR / "node_modules"))).resolve()
+
+DEBUG = env_bool("KOHORTE_DEBUG", False)
+if PRODUCTION and DEBUG:
+    raise ImproperlyConfigured("KOHORTE_DEBUG must not be set in production.")
+
+
+def _secret_key() -> str:
+    key = env("SECRET_KEY")
+    if key:
+        if PRODUCTION and (len(key) < 50 or key.startswith("django-insecure")):
+            raise ImproperlyConfigured(
+                "SECRET_KEY is too weak for production: use at least 50 random characters."
+            )
+        return key
+    if PRODUCTION:
+        raise ImproperlyConfigured(
+            "SECRET_KEY is not set. Production refuses to start without a real secret key: "
+            'generate one with  python -c "import secrets; print(secrets.token_urlsafe(64))"'
+        )
+    # Development and demo: a random key, kept in the data folder so that sessions survive
+    # a restart.
+    key_file = DATA_DIR / "secret_key"
+    try:
+        return key_file.read_text().strip()
+    except FileNotFoundError:
+        key = secrets.token_urlsafe(64)
+        try:
+            DATA_DIR.mkdir(parents=True, exist_ok=True)
+            key_file.write_text(key)
+            key_file.chmod(0o600)
+        except OSError:
+            pass  # a read-only checkout still runs, with a key per process
+        return key
+
+
+SECRET_KEY = _secret_key()
+
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
+
+INSTALLED_APPS = [
+    # modeltranslation must come before the admin so that its admin widgets win.
+    "modeltranslation",
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "django_htmx",
+    "allauth",
+    "allauth.account",
+    "django_tasks_db",
+    "kohorte.core",
+    "kohorte.accounts",
+    "kohorte.catalog",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+]
+
+ROOT_URLCONF = "kohorte.config.urls"
+WSGI_APPLICATION = "kohorte.config.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.csp",
+                "kohorte.core.context_processors.site",
+            ],
+        },
+    },
+]
+
+# --- Database -------------------------------------------------------------------------------
+SQLITE_PATH = DATA_DIR / "kohorte.sqlite3"
+DATABASES = {
+    "default": dj_database_url.parse(
+        env("DATABASE_URL") or f"sqlite:///{SQLITE_PATH}",
+        conn_max_age=int(env("KOHORTE_CONN_MAX_AGE", "60")),
+        conn_health_checks=True,
+    )
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["OPTIONS"] = {
+        # WAL lets readers work while one writer writes; IMMEDIATE takes the write lock at the
+        # start of a transaction, so that a busy database waits (timeout) instead of failing.
+        "init_command": "PRAGMA journal_mode=WAL;PRAGMA synchronous=NORMAL",
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+    }
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "kohorte",
+        "OPTIONS": {"MAX_ENTRIES": 5000},
+    }
+}
+
+# --- Accounts -------------------------------------------------------------------------------
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "account_login"
+LOGIN_REDIRECT_URL = "/"
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_USER_MODEL_USERNAME_FIELD = None
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_LOGOUT_ON_GET = False
+ACCOUNT_ADAPTER = "kohorte.accounts.adapter.AccountAdapter"
+# Sign-up opens with the application portal; until then accounts are made by staff.
+KOHORTE_SIGNUP_OPEN = env_bool("KOHORTE_SIGNUP_OPEN", False)
+
+# --- Internationalisation -------------------------------------------------------------------
+LANGUAGE_CODE = "de"
+LANGUAGES = [("de", _("Deutsch")), ("en", _("Englisch"))]
+LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+USE_I18N = True
+USE_TZ = True
+TIME_ZONE = env("TIME_ZONE", "Europe/Berlin")
+MODELTRANSLATION_DEFAULT_LANGUAGE = "de"
+MODELTRANSLATION_LANGUAGES = ("de", "en")
+MODELTRANSLATION_FALLBACK_LANGUAGES = ("de",)
+
+# --- Static files ---------------------------------------------------------------------------
+STATIC_URL = "/static/"
+STATIC_ROOT = DATA_DIR / "static"
+STATICFILES_DIRS = [
+    ("vendor/kern", NODE_MODULES_DIR / "@kern-ux" / "native" / "dist"),
+    ("vendor/htmx", NODE_MODULES_DIR / "htmx.org" / "dist"),
+]
+STATICFILES_DIRS = [(prefix, path) for prefix, path in STATICFILES_DIRS if path.is_dir()]
+# Collected, hashed and compressed files where the server runs (demo, production); the finders
+# serve the sources directly while developing and testing.
+COLLECTED_STATIC = KOHORTE_ENV in {"production", "demo"}
+STORAGES = {
+    "default": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": DATA_DIR / "private", "base_url": None},
+    },
+    "staticfiles": {
+        "BACKEND": (
+            "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            if COLLECTED_STATIC
+            else "django.contrib.staticfiles.storage.StaticFilesStorage"
+        )
+    },
+}
+WHITENOISE_USE_FINDERS = not COLLECTED_STATIC
+WHITENOISE_MAX_AGE = 3600
+
+# --- Tasks and mail -------------------------------------------------------------------------
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+KOHORTE_SMTP_URL = env("KOHORTE_SMTP_URL")
+DEFAULT_FROM_EMAIL = env("KOHORTE_MAIL_FROM", "Kohorte <kohorte@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+try:
+    MAILERS = mailers_from_url(KOHORTE_SMTP_URL, DATA_DIR / "mail")
+except MailURLError as exc:
+    raise ImproperlyConfigured(str(exc)) from exc
+
+# --- Security -------------------------------------------------------------------------------
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF],
+    "style-src": [CSP.SELF],
+    "img-src": [CSP.SELF, "data:"],
+    "font-src": [CSP.SELF],
+    "connect-src": [CSP.SELF],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.SELF],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+}
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SESSION_COOKIE_HTTPONLY = True
+if PRODUCTION:
+    SECURE_SSL_REDIRECT = env_bool("KOHORTE_SSL_REDIRECT", True)
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+    SECURE_HSTS_SECONDS = int(env("KOHORTE_HSTS_SECONDS", "31536000"))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+if env_bool("KOHORTE_BEHIND_PROXY", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "handlers": {"stderr": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["stderr"], "level": env("KOHORTE_LOG_LEVEL", "WARNING")},
+}
+
+# Public pages are cached per process for this many seconds at most (see core/pagecache.py).
+KOHORTE_PAGE_CACHE_SECONDS = int(env("KOHORTE_PAGE_CACHE_SECONDS", "30"))
+
+# The operator of this site, for the imprint, the privacy notice and the accessibility statement.
+KOHORTE_OPERATOR = {
+    "name": env("KOHORTE_OPERATOR_NAME", "Hertie School gGmbH"),
+    "address": env("KOHORTE_OPERATOR_ADDRESS", "Friedrichstraße 180, 10117 Berlin"),
+    "email": env("KOHORTE_OPERATOR_EMAIL", "ki-zertifikat@hertie-school.org"),
+    "representative": env("KOHORTE_OPERATOR_REPRESENTATIVE", ""),
+    "privacy_contact": env("KOHORTE_PRIVACY_CONTACT", "ki-zertifikat@hertie-school.org"),
+    "accessibility_contact": env(
+        "KOHORTE_ACCESSIBILITY_CONTACT", "ki-zertifikat@hertie-school.org"
+    ),
+    # The date the accessibility statement was written or last reviewed (ISO).
+    "accessibility_reviewed_on": env("KOHORTE_ACCESSIBILITY_REVIEWED_ON", "2026-11-25"),
+    "is_demo": env_bool("KOHORTE_OPERATOR_IS_DEMO", True),
+}

@@ -1,0 +1,45 @@
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.contrib.auth.decorators import login_required
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+
+from kohorte.catalog import views as catalog_views
+from kohorte.core import views as core_views
+
+admin.site.site_header = _("Kohorte – Verwaltung")
+admin.site.site_title = _("Kohorte")
+admin.site.index_title = _("Programmverwaltung")
+# Staff log in through allauth (rate limits, MFA later), never through the admin's own form.
+admin.site.login = login_required(admin.site.login)
+
+urlpatterns = [
+    path("healthz", core_views.healthz, name="healthz"),
+    path("readyz", core_views.readyz, name="readyz"),
+    path("admin/", admin.site.urls),
+    path(
+        "<slug:program>/jahrgaenge/<slug:cohort>/kalender.ics",
+        catalog_views.cohort_calendar,
+        name="cohort_calendar",
+    ),
+    path(
+        "<slug:program>/module/<slug:module>/kalender.ics",
+        catalog_views.module_calendar,
+        name="module_calendar",
+    ),
+]
+
+urlpatterns += i18n_patterns(
+    path("", core_views.home, name="home"),
+    path("konto/", include("allauth.urls")),
+    path("impressum/", core_views.imprint, name="imprint"),
+    path("datenschutz/", core_views.privacy, name="privacy"),
+    path("barrierefreiheit/", core_views.accessibility, name="accessibility"),
+    path("<slug:program>/", include("kohorte.catalog.urls")),
+    prefix_default_language=False,
+)
+
+handler400 = "kohorte.core.views.bad_request"
+handler403 = "kohorte.core.views.permission_denied"
+handler404 = "kohorte.core.views.page_not_found"
+handler500 = "kohorte.core.views.server_error"

@@ -1,0 +1,25 @@
+from django.conf import settings
+from django.urls import Resolver404, resolve, reverse, translate_url
+from django.utils.translation import get_language, override
+
+
+def site(request):
+    """Links to this page in the other languages, for the language switch."""
+    current = get_language()
+    path = request.get_full_path()
+    try:
+        resolve(request.path_info)
+        resolvable = True
+    except Resolver404:
+        resolvable = False
+    links = []
+    for code, name in settings.LANGUAGES:
+        if code == current:
+            continue
+        if resolvable:
+            url = translate_url(path, code)
+        else:
+            with override(code):
+                url = reverse("home")
+        links.append({"code": code, "name": name, "url": url})
+    return {"language_links": links, "LANGUAGE_CODE": current}

@@ -1,0 +1,48 @@
+"""List pages cost the same number of queries at 1 row as at 30."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from tests.factories import CohortFactory, ModuleFactory, ModuleRunFactory, PersonFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _program_with(n: int):
+    cohort = CohortFactory()
+    for _ in range(n):
+        run = ModuleRunFactory(cohort=cohort, module=ModuleFactory(program=cohort.program))
+        run.lecturers.set([PersonFactory(), PersonFactory()])
+    return cohort
+
+
+def _count(client, url):
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(ctx.captured_queries)
+
+
+@pytest.mark.parametrize("page", ["curriculum/", "", "jahrgaenge/"])
+def test_public_pages_constant_queries(client, page):
+    small = _program_with(1)
+    large = _program_with(30)
+    assert _count(client, f"/{small.program.slug}/{page}") == _count(
+        client, f"/{large.program.slug}/{page}"
+    )
+
+
+def test_cohort_calendar_constant_queries(client):
+    small = _program_with(1)
+    large = _program_with(30)
+    assert _count(client, f"/{small.program.slug}/jahrgaenge/{small.slug}/kalender.ics") == _count(
+        client, f"/{large.program.slug}/jahrgaenge/{large.slug}/kalender.ics"
+    )
+
+
+def test_cached_page_costs_one_query(client):
+    cohort = _program_with(3)
+    url = f"/{cohort.program.slug}/curriculum/"
+    assert _count(client, url) > 1
+    assert _count(client, url) == 1  # the content-version check only
