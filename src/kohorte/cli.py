@@ -126,12 +126,19 @@ def _wait_until_up(url: str, proc, timeout: float = 30) -> None:
 
 def _granian_args(host: str, port: int, workers: int) -> list[str]:
     return [
-        sys.executable, "-m", "granian",
-        "--interface", "wsgi",
-        "--host", host,
-        "--port", str(port),
-        "--workers", str(workers),
-        "--blocking-threads", os.environ.get("KOHORTE_WEB_THREADS", "1"),
+        sys.executable,
+        "-m",
+        "granian",
+        "--interface",
+        "wsgi",
+        "--host",
+        host,
+        "--port",
+        str(port),
+        "--workers",
+        str(workers),
+        "--blocking-threads",
+        os.environ.get("KOHORTE_WEB_THREADS", "1"),
         "--no-ws",
         "kohorte.config.wsgi:application",
     ]

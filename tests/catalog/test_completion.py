@@ -14,9 +14,7 @@ def rule(demo_catalog):
 
 
 def _ids(*numbers):
-    return set(
-        m.Module.objects.filter(number__in=numbers).values_list("id", flat=True)
-    )
+    return set(m.Module.objects.filter(number__in=numbers).values_list("id", flat=True))
 
 
 def test_completion_four_mandatory_and_one_elective_completes(rule):

@@ -32,11 +32,15 @@ def test_cohort_calendar_has_every_day_and_talk(client, demo_catalog):
     assert starts[-1] == datetime(2025, 4, 4, 9, 0, tzinfo=BERLIN)
     module1 = [e for e in events if str(e["SUMMARY"]).startswith("Modul 1:")]
     assert [e["DTSTART"].dt.date() for e in module1] == [
-        date(2024, 9, 25), date(2024, 9, 26), date(2024, 9, 27)]
+        date(2024, 9, 25),
+        date(2024, 9, 26),
+        date(2024, 9, 27),
+    ]
     assert module1[0]["DTEND"].dt.time() == time(17, 0)
     assert str(module1[0]["LOCATION"]) == "GovTech Campus, Berlin"
     assert "Dozierende: Prof. Dr. Gerhard Hammerschmid, Lynn Kaack, Dinah Rabe" in str(
-        module1[0]["DESCRIPTION"])
+        module1[0]["DESCRIPTION"]
+    )
     online = [e for e in events if str(e["SUMMARY"]).startswith("Modul 4:")]
     assert {str(e["LOCATION"]) for e in online} == {"online"}
     for event in events:
@@ -59,8 +63,10 @@ def test_calendar_uids_are_stable_across_exports(client, demo_catalog):
 
 def test_calendar_in_english(client, demo_catalog):
     _, events = _events(client.get(f"{P}/jahrgaenge/jahrgang-1/kalender.ics?lang=en"))
-    assert any(str(e["SUMMARY"]) == "Module 2: From Raw Material to AI Application - The Data Lifecycle"
-               for e in events)
+    assert any(
+        str(e["SUMMARY"]) == "Module 2: From Raw Material to AI Application - The Data Lifecycle"
+        for e in events
+    )
 
 
 def test_module_calendar_spans_cohorts(client, demo_catalog):

@@ -27,8 +27,18 @@ def facts():
 def _counts():
     return {
         model.__name__: model.objects.count()
-        for model in (m.Program, m.Cohort, m.Module, m.ModuleRun, m.Session, m.Event,
-                      m.Person, m.Location, m.Assumption, m.LearningOutcome)
+        for model in (
+            m.Program,
+            m.Cohort,
+            m.Module,
+            m.ModuleRun,
+            m.Session,
+            m.Event,
+            m.Person,
+            m.Location,
+            m.Assumption,
+            m.LearningOutcome,
+        )
     }
 
 
@@ -54,7 +64,10 @@ def test_loader_program_facts_match_brochure(facts, demo_catalog):
     assert "EMPA" in program.credit_transfer_de
     assert "Reise-/Übernachtungskosten" in program.fee_note_de
     assert program.structure_de.startswith("4 Pflichtmodule + 2 Wahlmodule, jeweils 3 Tage")
-    assert program.teaching_languages_de == "primär Deutsch, Wahlmodul 4 und einzelne Sessions auf Englisch"
+    assert (
+        program.teaching_languages_de
+        == "primär Deutsch, Wahlmodul 4 und einzelne Sessions auf Englisch"
+    )
 
 
 def test_loader_learning_outcomes_match_brochure(facts, demo_catalog):
@@ -71,7 +84,9 @@ def test_loader_modules_dates_places_lecturers_match_brochure(facts, demo_catalo
     cohort = m.Cohort.objects.get(slug="jahrgang-1")
     assert cohort.name_de == facts["cohort_2024"]["name"]
     assert cohort.seats == facts["program"]["seats"] and cohort.seats_approximate
-    assert cohort.applications_close_at.astimezone(m.timezone.get_default_timezone()).date() == date(2024, 6, 15)
+    assert cohort.applications_close_at.astimezone(
+        m.timezone.get_default_timezone()
+    ).date() == date(2024, 6, 15)
     assert cohort.decision_on == date.fromisoformat(facts["application"]["decision_by"])
     runs = {r.module.number: r for r in cohort.runs.select_related("module", "location")}
     assert sorted(runs) == [1, 2, 3, 4, 5, 6]
@@ -92,7 +107,7 @@ def test_loader_modules_dates_places_lecturers_match_brochure(facts, demo_catalo
         assert run.module.short_description_de.replace('"', "") in brochure.replace('"', "")
         assert run.module.short_description_en
         sessions = list(run.sessions.order_by("date"))
-        assert [s.date.isoformat() for s in sessions][0] == expected["dates"][0]
+        assert sessions[0].date.isoformat() == expected["dates"][0]
         assert len(sessions) == 3
         assert (sessions[0].starts_at, sessions[0].ends_at) == (time(9), time(17))
     assert "Zertifikatsverleihung" in runs[6].note_de
@@ -157,7 +172,9 @@ def test_loader_broken_value_names_file_and_line_and_changes_nothing(tmp_path, d
     path = _broken_copy(tmp_path, "decision_on: 2024-07-15", "decision_on: 15.07.2024")
     with pytest.raises(DataFileError) as error:
         load_catalog(path)
-    line = next(i for i, text in enumerate(path.read_text().splitlines(), 1) if "15.07.2024" in text)
+    line = next(
+        i for i, text in enumerate(path.read_text().splitlines(), 1) if "15.07.2024" in text
+    )
     assert error.value.path == str(path)
     assert error.value.line == line
     assert "decision_on" in error.value.reason

@@ -23,8 +23,11 @@ def test_cohort_end_before_start_is_refused_by_database():
 
 def test_cohort_window_must_close_after_opening():
     cohort = CohortFactory()
-    _refused(lambda: m.Cohort.objects.filter(pk=cohort.pk).update(
-        applications_close_at=cohort.applications_open_at))
+    _refused(
+        lambda: m.Cohort.objects.filter(pk=cohort.pk).update(
+            applications_close_at=cohort.applications_open_at
+        )
+    )
 
 
 def test_cohort_needs_seats():
@@ -34,15 +37,24 @@ def test_cohort_needs_seats():
 
 def test_module_appears_once_per_cohort():
     run = ModuleRunFactory()
-    _refused(lambda: m.ModuleRun.objects.create(
-        cohort=run.cohort, module=run.module, starts_on=run.starts_on, ends_on=run.ends_on,
-        location=run.location))
+    _refused(
+        lambda: m.ModuleRun.objects.create(
+            cohort=run.cohort,
+            module=run.module,
+            starts_on=run.starts_on,
+            ends_on=run.ends_on,
+            location=run.location,
+        )
+    )
 
 
 def test_module_run_end_before_start_is_refused():
     run = ModuleRunFactory()
-    _refused(lambda: m.ModuleRun.objects.filter(pk=run.pk).update(
-        ends_on=run.starts_on - timedelta(days=1)))
+    _refused(
+        lambda: m.ModuleRun.objects.filter(pk=run.pk).update(
+            ends_on=run.starts_on - timedelta(days=1)
+        )
+    )
 
 
 def test_onsite_run_needs_location_online_does_not():
@@ -54,8 +66,11 @@ def test_onsite_run_needs_location_online_does_not():
 
 def test_session_must_end_after_start():
     run = ModuleRunFactory(with_sessions=False)
-    _refused(lambda: m.Session.objects.create(
-        run=run, date=run.starts_on, starts_at=time(17), ends_at=time(9)))
+    _refused(
+        lambda: m.Session.objects.create(
+            run=run, date=run.starts_on, starts_at=time(17), ends_at=time(9)
+        )
+    )
 
 
 def test_module_number_unique_per_program():
@@ -65,8 +80,12 @@ def test_module_number_unique_per_program():
 
 def test_run_dates_outside_cohort_are_refused_with_a_message():
     run = ModuleRunFactory.build(
-        cohort=CohortFactory(), module=ModuleFactory(), location=None, format="online",
-        starts_on=date(2029, 12, 30), ends_on=date(2030, 1, 2),
+        cohort=CohortFactory(),
+        module=ModuleFactory(),
+        location=None,
+        format="online",
+        starts_on=date(2029, 12, 30),
+        ends_on=date(2030, 1, 2),
     )
     run.module.program = run.cohort.program
     with pytest.raises(ValidationError) as error:
@@ -76,8 +95,13 @@ def test_run_dates_outside_cohort_are_refused_with_a_message():
 
 def test_run_of_module_from_other_program_is_refused():
     cohort = CohortFactory()
-    run = m.ModuleRun(cohort=cohort, module=ModuleFactory(), starts_on=cohort.starts_on,
-                      ends_on=cohort.starts_on, format="online")
+    run = m.ModuleRun(
+        cohort=cohort,
+        module=ModuleFactory(),
+        starts_on=cohort.starts_on,
+        ends_on=cohort.starts_on,
+        format="online",
+    )
     with pytest.raises(ValidationError) as error:
         run.full_clean()
     assert "module" in error.value.message_dict
@@ -86,8 +110,11 @@ def test_run_of_module_from_other_program_is_refused():
 def test_membership_is_for_program_or_cohort_not_both():
     cohort = CohortFactory()
     user = User.objects.create_user("a@example.org", "x")
-    _refused(lambda: Membership.objects.create(
-        user=user, role="staff", program=cohort.program, cohort=cohort))
+    _refused(
+        lambda: Membership.objects.create(
+            user=user, role="staff", program=cohort.program, cohort=cohort
+        )
+    )
     _refused(lambda: Membership.objects.create(user=user, role="staff"))
     Membership.objects.create(user=user, role="reviewer", cohort=cohort)
     _refused(lambda: Membership.objects.create(user=user, role="reviewer", cohort=cohort))

@@ -64,17 +64,33 @@ def test_curriculum_lists_every_module_with_dates_place_lecturers(client, demo_c
     body = text(client.get(f"{P}/jahrgaenge/jahrgang-1/"))
     for fragment in [
         "KI und Data Science in der Verwaltung - Eine Einführung",
-        "25.–27. September 2024", "GovTech Campus, Berlin",
-        "Prof. Dr. Gerhard Hammerschmid", "Lynn Kaack", "Dinah Rabe",
-        "Vom Rohstoff zur KI-Anwendung - Der Daten-Lifecycle", "16.–18. Oktober 2024",
-        "Hertie School, Berlin", "Simon Munzert",
-        "Deep-Dive in die KI - Das maschinelle Lernen", "13.–15. November 2024",
-        "AI and Data Science - International Experiences", "13.–15. Januar 2025", "Keegan McBride",
-        "KI in der Verwaltung - von der Idee zur Umsetzung", "24.–26. Februar 2025", "Chris Schmitz",
-        "Governance und Regulierung - die richtigen Rahmenbedingungen", "2.–4. April 2025",
-        "KI Campus, Heilbronn", "Boris Paal", "Markus Siewert",
-        "Pflichtmodul", "Wahlmodul", "Englisch",
-        "alle Pflichtmodule erfolgreich absolviert", "mindestens 1 Wahlmodul erfolgreich absolviert",
+        "25.–27. September 2024",
+        "GovTech Campus, Berlin",
+        "Prof. Dr. Gerhard Hammerschmid",
+        "Lynn Kaack",
+        "Dinah Rabe",
+        "Vom Rohstoff zur KI-Anwendung - Der Daten-Lifecycle",
+        "16.–18. Oktober 2024",
+        "Hertie School, Berlin",
+        "Simon Munzert",
+        "Deep-Dive in die KI - Das maschinelle Lernen",
+        "13.–15. November 2024",
+        "AI and Data Science - International Experiences",
+        "13.–15. Januar 2025",
+        "Keegan McBride",
+        "KI in der Verwaltung - von der Idee zur Umsetzung",
+        "24.–26. Februar 2025",
+        "Chris Schmitz",
+        "Governance und Regulierung - die richtigen Rahmenbedingungen",
+        "2.–4. April 2025",
+        "KI Campus, Heilbronn",
+        "Boris Paal",
+        "Markus Siewert",
+        "Pflichtmodul",
+        "Wahlmodul",
+        "Englisch",
+        "alle Pflichtmodule erfolgreich absolviert",
+        "mindestens 1 Wahlmodul erfolgreich absolviert",
     ]:
         assert fragment in body, fragment
     assert body.count("Pflichtmodul") >= 4
@@ -82,9 +98,14 @@ def test_curriculum_lists_every_module_with_dates_place_lecturers(client, demo_c
 
 def test_curriculum_in_english_has_translated_titles_and_dates(client, demo_catalog):
     body = text(client.get(f"/en{P}/jahrgaenge/jahrgang-1/"))
-    for fragment in ["AI and Data Science in Public Administration - An Introduction",
-                     "25–27 September 2024", "13–15 January 2025", "Mandatory module",
-                     "Elective module", "AI Campus (KI Campus), Heilbronn"]:
+    for fragment in [
+        "AI and Data Science in Public Administration - An Introduction",
+        "25–27 September 2024",
+        "13–15 January 2025",
+        "Mandatory module",
+        "Elective module",
+        "AI Campus (KI Campus), Heilbronn",
+    ]:
         assert fragment in body, fragment
 
 
@@ -96,7 +117,10 @@ def test_curriculum_malformed_cohort_parameter_is_ignored(client, demo_catalog):
 
 
 def test_curriculum_cohort_parameter_selects_cohort(client, demo_catalog):
-    assert "1. Jahrgang 2024-2025" in text(client.get(f"{P}/curriculum/?cohort=jahrgang-1")).split("Module und Termine")[0]
+    assert (
+        "1. Jahrgang 2024-2025"
+        in text(client.get(f"{P}/curriculum/?cohort=jahrgang-1")).split("Module und Termine")[0]
+    )
 
 
 def test_module_page_shows_sessions_and_lecturers(client, demo_catalog):
@@ -117,8 +141,14 @@ def test_person_page_lists_modules(client, demo_catalog):
 def test_outcomes_apply_series_info_faq_contact_pages(client, demo_catalog):
     assert "ab der Ebene stellvertretender Referatsleitung" in text(client.get(f"{P}/lernziele/"))
     apply = text(client.get(f"{P}/bewerbung/"))
-    for fragment in ["Lebenslauf", "Motivationsschreiben", "(1-2 Seiten)", "Empfehlungsschreiben",
-                     "Bewerbung möglich", "Auswahlkommission"]:
+    for fragment in [
+        "Lebenslauf",
+        "Motivationsschreiben",
+        "(1-2 Seiten)",
+        "Empfehlungsschreiben",
+        "Bewerbung möglich",
+        "Auswahlkommission",
+    ]:
         assert fragment in apply, fragment
     series = text(client.get(f"{P}/speaker-series/"))
     assert "Brown Bag Lunch" in series and "12:30–13:30 Uhr" in series
@@ -139,18 +169,32 @@ def test_legal_pages_and_accessibility_statement_linked_everywhere(client, demo_
     for url in [f"{P}/", f"{P}/curriculum/", "/impressum/", "/datenschutz/"]:
         assert 'href="/barrierefreiheit/"' in client.get(url).content.decode()
     body = text(client.get("/barrierefreiheit/"))
-    for fragment in ["teilweise vereinbar", "Nicht barrierefreie Inhalte", "Feedback und Kontakt",
-                     "Schlichtungsstelle", "§ 16 BGG", "2026-11-25", "BITV 2.0"]:
+    for fragment in [
+        "teilweise vereinbar",
+        "Nicht barrierefreie Inhalte",
+        "Feedback und Kontakt",
+        "Schlichtungsstelle",
+        "§ 16 BGG",
+        "2026-11-25",
+        "BITV 2.0",
+    ]:
         assert fragment in body, fragment
     assert "Angaben gemäß § 5 DDG" in text(client.get("/impressum/"))
     assert "Ihre Rechte" in text(client.get("/datenschutz/"))
 
 
-@pytest.mark.parametrize("url", [
-    f"{P}/module/gibt-es-nicht/", f"{P}/personen/niemand/", "/unbekannt/",
-    f"{P}/jahrgaenge/gibt-es-nicht/", f"{P}/jahrgaenge/nope/kalender.ics",
-    f"{P}/module/nope/kalender.ics", "/programm-x/curriculum/",
-])
+@pytest.mark.parametrize(
+    "url",
+    [
+        f"{P}/module/gibt-es-nicht/",
+        f"{P}/personen/niemand/",
+        "/unbekannt/",
+        f"{P}/jahrgaenge/gibt-es-nicht/",
+        f"{P}/jahrgaenge/nope/kalender.ics",
+        f"{P}/module/nope/kalender.ics",
+        "/programm-x/curriculum/",
+    ],
+)
 def test_unknown_urls_get_translated_404_in_layout(client, demo_catalog, url):
     response = client.get(url)
     assert response.status_code == 404
@@ -192,6 +236,10 @@ def test_page_cache_is_invalidated_by_an_edit(client, demo_catalog):
 
 
 def test_draft_cohort_is_not_public(client, demo_catalog):
-    CohortFactory(program=demo_catalog, slug="entwurf", status="draft",
-                  applications_open_at=timezone.now() - timezone.timedelta(days=1))
+    CohortFactory(
+        program=demo_catalog,
+        slug="entwurf",
+        status="draft",
+        applications_open_at=timezone.now() - timezone.timedelta(days=1),
+    )
     assert client.get(f"{P}/jahrgaenge/entwurf/").status_code == 404

@@ -52,13 +52,23 @@ def test_admin_marks_assumptions(client, staff_user):
 
 def test_admin_refuses_run_outside_cohort_with_message(client, staff_user):
     client.force_login(staff_user)
-    run = m.ModuleRun.objects.select_related("cohort", "module").filter(
-        cohort__slug="jahrgang-1").first()
+    run = (
+        m.ModuleRun.objects.select_related("cohort", "module")
+        .filter(cohort__slug="jahrgang-1")
+        .first()
+    )
     data = {
-        "cohort": run.cohort_id, "module": run.module_id, "starts_on": "2030-01-01",
-        "ends_on": "2030-01-03", "format": "onsite", "location": run.location_id,
-        "note_de": "", "note_en": "", "lecturers": [],
-        "sessions-TOTAL_FORMS": 0, "sessions-INITIAL_FORMS": 0,
+        "cohort": run.cohort_id,
+        "module": run.module_id,
+        "starts_on": "2030-01-01",
+        "ends_on": "2030-01-03",
+        "format": "onsite",
+        "location": run.location_id,
+        "note_de": "",
+        "note_en": "",
+        "lecturers": [],
+        "sessions-TOTAL_FORMS": 0,
+        "sessions-INITIAL_FORMS": 0,
         "catalog-assumption-content_type-object_id-TOTAL_FORMS": 0,
         "catalog-assumption-content_type-object_id-INITIAL_FORMS": 0,
     }

@@ -14,7 +14,10 @@ def _run(args, **env):
     full_env = {k: v for k, v in os.environ.items() if k not in dropped}
     full_env.update(env)
     return subprocess.run(
-        [sys.executable, "-m", "kohorte", *args], capture_output=True, text=True, env=full_env,
+        [sys.executable, "-m", "kohorte", *args],
+        capture_output=True,
+        text=True,
+        env=full_env,
         timeout=120,
     )
 
@@ -26,16 +29,22 @@ def test_production_refuses_to_start_without_secret_key(tmp_path):
 
 
 def test_production_refuses_weak_secret_key(tmp_path):
-    result = _run(["manage", "check"], KOHORTE_ENV="production", SECRET_KEY="django-insecure-x",
-                  KOHORTE_DATA_DIR=str(tmp_path))
+    result = _run(
+        ["manage", "check"],
+        KOHORTE_ENV="production",
+        SECRET_KEY="django-insecure-x",
+        KOHORTE_DATA_DIR=str(tmp_path),
+    )
     assert result.returncode != 0 and "too weak" in result.stderr
 
 
 def test_check_deploy_prints_no_warning_in_production(tmp_path):
     result = _run(
         ["manage", "check", "--deploy", "--fail-level", "WARNING"],
-        KOHORTE_ENV="production", SECRET_KEY="k" * 20 + "Zq8#x!v0Pl3m" * 5,
-        ALLOWED_HOSTS="kohorte.example.org", KOHORTE_DATA_DIR=str(tmp_path),
+        KOHORTE_ENV="production",
+        SECRET_KEY="k" * 20 + "Zq8#x!v0Pl3m" * 5,
+        ALLOWED_HOSTS="kohorte.example.org",
+        KOHORTE_DATA_DIR=str(tmp_path),
         KOHORTE_SMTP_URL="smtp://mail.example.org:587?starttls=1",
     )
     assert result.returncode == 0, result.stdout + result.stderr
@@ -54,24 +63,36 @@ def test_kohorte_check_fails_before_migrate_and_passes_after(tmp_path):
 
 
 def test_kohorte_check_reports_unreachable_database(tmp_path):
-    result = _run(["check"], KOHORTE_DATA_DIR=str(tmp_path),
-                  DATABASE_URL="postgres://nobody:x@127.0.0.1:1/none")
+    result = _run(
+        ["check"],
+        KOHORTE_DATA_DIR=str(tmp_path),
+        DATABASE_URL="postgres://nobody:x@127.0.0.1:1/none",
+    )
     assert result.returncode == 1 and "database not reachable" in result.stdout
 
 
 def test_bad_smtp_url_is_a_clear_configuration_error(tmp_path):
-    result = _run(["manage", "check"], KOHORTE_SMTP_URL="http://mail", KOHORTE_DATA_DIR=str(tmp_path))
+    result = _run(
+        ["manage", "check"], KOHORTE_SMTP_URL="http://mail", KOHORTE_DATA_DIR=str(tmp_path)
+    )
     assert result.returncode != 0
     assert "must start with smtp:// or smtps://" in result.stderr
 
 
-@pytest.mark.parametrize(("url", "expected"), [
-    ("smtp://mail.example.org", {"host": "mail.example.org", "port": 25, "use_ssl": False,
-                                 "use_tls": False}),
-    ("smtps://u%40x:p%3Ass@mail:2465", {"port": 2465, "use_ssl": True, "username": "u@x",
-                                        "password": "p:ss"}),
-    ("smtp://mail?starttls=1", {"port": 587, "use_tls": True, "use_ssl": False}),
-])
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        (
+            "smtp://mail.example.org",
+            {"host": "mail.example.org", "port": 25, "use_ssl": False, "use_tls": False},
+        ),
+        (
+            "smtps://u%40x:p%3Ass@mail:2465",
+            {"port": 2465, "use_ssl": True, "username": "u@x", "password": "p:ss"},
+        ),
+        ("smtp://mail?starttls=1", {"port": 587, "use_tls": True, "use_ssl": False}),
+    ],
+)
 def test_smtp_url_parsing(url, expected):
     options = parse_smtp_url(url)
     assert {k: options[k] for k in expected} == expected

@@ -14,17 +14,30 @@ class MembershipInline(admin.TabularInline):
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
     ordering = ["email"]
-    list_display = ["email", "first_name", "last_name", "preferred_language", "is_staff",
-                    "is_active"]
-    list_filter = ["is_staff", "is_superuser", "is_active", "preferred_language",
-                   "memberships__role"]
+    list_display = [
+        "email",
+        "first_name",
+        "last_name",
+        "preferred_language",
+        "is_staff",
+        "is_active",
+    ]
+    list_filter = [
+        "is_staff",
+        "is_superuser",
+        "is_active",
+        "preferred_language",
+        "memberships__role",
+    ]
     search_fields = ["email", "first_name", "last_name"]
     inlines = [MembershipInline]
     fieldsets = [
         (None, {"fields": ["email", "password"]}),
         (_("Person"), {"fields": ["first_name", "last_name", "preferred_language"]}),
-        (_("Berechtigungen"), {"fields": ["is_active", "is_staff", "is_superuser", "groups",
-                                          "user_permissions"]}),
+        (
+            _("Berechtigungen"),
+            {"fields": ["is_active", "is_staff", "is_superuser", "groups", "user_permissions"]},
+        ),
         (_("Daten"), {"fields": ["last_login", "date_joined"]}),
     ]
     add_fieldsets = [

@@ -64,12 +64,28 @@ class ProgramAdmin(AssumptionFlagMixin, TranslationAdmin):
     list_filter = ["is_published"]
     search_fields = ["title_de", "title_en", "slug", "director"]
     prepopulated_fields = {"slug": ["title_de"]}
-    inlines = [OrganisationInline, LearningOutcomeInline, HighlightInline, FAQInline,
-               AssumptionInline]
+    inlines = [
+        OrganisationInline,
+        LearningOutcomeInline,
+        HighlightInline,
+        FAQInline,
+        AssumptionInline,
+    ]
     fieldsets = [
         (None, {"fields": ["title", "slug", "kind", "tagline", "is_published"]}),
-        (_("Inhalt"), {"fields": ["description", "target_group", "prerequisites",
-                                  "teaching_languages", "structure", "selection_process"]}),
+        (
+            _("Inhalt"),
+            {
+                "fields": [
+                    "description",
+                    "target_group",
+                    "prerequisites",
+                    "teaching_languages",
+                    "structure",
+                    "selection_process",
+                ]
+            },
+        ),
         (_("Kosten und Anrechnung"), {"fields": ["fee_eur", "fee_note", "credit_transfer"]}),
         (_("Kontakt"), {"fields": ["director", "contact_email", "contact_note"]}),
     ]
@@ -97,8 +113,16 @@ class CompletionRuleInline(admin.StackedInline):
 
 @admin.register(m.Cohort)
 class CohortAdmin(AssumptionFlagMixin, TranslationAdmin):
-    list_display = ["name", "program", "starts_on", "ends_on", "seats", "status",
-                    "applications_close_at", "assumption_flag"]
+    list_display = [
+        "name",
+        "program",
+        "starts_on",
+        "ends_on",
+        "seats",
+        "status",
+        "applications_close_at",
+        "assumption_flag",
+    ]
     list_filter = ["program", "status"]
     search_fields = ["name_de", "name_en", "slug", "program__title_de"]
     date_hierarchy = "starts_on"
@@ -106,17 +130,29 @@ class CohortAdmin(AssumptionFlagMixin, TranslationAdmin):
     inlines = [ModuleRunInline, RequiredDocumentInline, CompletionRuleInline, AssumptionInline]
     fieldsets = [
         (None, {"fields": ["program", "name", "slug", "status", "venues"]}),
-        (_("Zeitraum und Plätze"), {"fields": ["starts_on", "ends_on", "seats",
-                                               "seats_approximate"]}),
-        (_("Bewerbung (Berliner Zeit)"), {"fields": ["applications_open_at",
-                                                      "applications_close_at", "decision_on"]}),
+        (
+            _("Zeitraum und Plätze"),
+            {"fields": ["starts_on", "ends_on", "seats", "seats_approximate"]},
+        ),
+        (
+            _("Bewerbung (Berliner Zeit)"),
+            {"fields": ["applications_open_at", "applications_close_at", "decision_on"]},
+        ),
     ]
 
 
 @admin.register(m.Module)
 class ModuleAdmin(AssumptionFlagMixin, TranslationAdmin):
-    list_display = ["number", "title", "program", "kind", "ects", "language", "grading",
-                    "assumption_flag"]
+    list_display = [
+        "number",
+        "title",
+        "program",
+        "kind",
+        "ects",
+        "language",
+        "grading",
+        "assumption_flag",
+    ]
     list_display_links = ["number", "title"]
     list_filter = ["program", "kind", "language", "grading"]
     search_fields = ["title_de", "title_en", "slug"]
@@ -131,8 +167,15 @@ class SessionInline(TranslationTabularInline):
 
 @admin.register(m.ModuleRun)
 class ModuleRunAdmin(AssumptionFlagMixin, TranslationAdmin):
-    list_display = ["module", "cohort", "starts_on", "ends_on", "format", "location",
-                    "assumption_flag"]
+    list_display = [
+        "module",
+        "cohort",
+        "starts_on",
+        "ends_on",
+        "format",
+        "location",
+        "assumption_flag",
+    ]
     list_filter = ["cohort__program", "cohort", "format", "location"]
     search_fields = ["module__title_de", "module__title_en", "cohort__name_de"]
     list_select_related = ["module", "cohort", "location"]
@@ -181,5 +224,3 @@ class AssumptionAdmin(TranslationAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("content_type")
-
-

@@ -7,13 +7,13 @@ programs update entries instead of duplicating them.
 from datetime import datetime
 
 from django.conf import settings
+from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from icalendar import Calendar
 from icalendar import Event as VEvent
 
 from kohorte.catalog.models import Event, ModuleRun, Person, Session
-from django.db.models import Prefetch
 
 
 def _calendar(name: str) -> Calendar:
@@ -36,7 +36,10 @@ def _session_event(session: Session, run: ModuleRun, request) -> VEvent:
     module = run.module
     event = VEvent()
     event.add("uid", f"session-{session.uid}@kohorte")
-    event.add("summary", _("Modul %(number)s: %(title)s") % {"number": module.number, "title": module.title})
+    event.add(
+        "summary",
+        _("Modul %(number)s: %(title)s") % {"number": module.number, "title": module.title},
+    )
     event.add("dtstart", datetime.combine(session.date, session.starts_at, tz))
     event.add("dtend", datetime.combine(session.date, session.ends_at, tz))
     event.add("dtstamp", run.module.updated_at)

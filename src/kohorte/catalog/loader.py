@@ -182,9 +182,20 @@ class _Loader:
     def program(self, node) -> m.Program:
         slug = self.req(node, "slug")
         program = m.Program.objects.filter(slug=slug).first() or m.Program(slug=slug)
-        for field in ("title", "kind", "tagline", "description", "target_group", "prerequisites",
-                      "teaching_languages", "structure", "fee_note", "credit_transfer",
-                      "selection_process", "contact_note"):
+        for field in (
+            "title",
+            "kind",
+            "tagline",
+            "description",
+            "target_group",
+            "prerequisites",
+            "teaching_languages",
+            "structure",
+            "fee_note",
+            "credit_transfer",
+            "selection_process",
+            "contact_note",
+        ):
             self.set_tr(program, field, self.tr(node, field, required=field == "title"))
         try:
             program.fee_eur = Decimal(str(node.get("fee_eur", 0)))
@@ -196,16 +207,30 @@ class _Loader:
         program.organisations.all().delete()
         for position, item in enumerate(node.get("organisations") or []):
             organisation = m.Organisation(
-                program=program, role=self.req(item, "role"), name=self.req(item, "name"),
-                url=item.get("url", ""), position=position,
+                program=program,
+                role=self.req(item, "role"),
+                name=self.req(item, "name"),
+                url=item.get("url", ""),
+                position=position,
             )
             self.save(organisation, item)
-        self.replace_children(program.learning_outcomes.all(), m.LearningOutcome, program,
-                              [{"text": t} for t in node.get("learning_outcomes") or []], ["text"])
-        self.replace_children(program.highlights.all(), m.Highlight, program,
-                              node.get("highlights"), ["title", "text"])
-        self.replace_children(program.faqs.all(), m.FAQ, program, node.get("faqs"),
-                              ["question", "answer"])
+        self.replace_children(
+            program.learning_outcomes.all(),
+            m.LearningOutcome,
+            program,
+            [{"text": t} for t in node.get("learning_outcomes") or []],
+            ["text"],
+        )
+        self.replace_children(
+            program.highlights.all(),
+            m.Highlight,
+            program,
+            node.get("highlights"),
+            ["title", "text"],
+        )
+        self.replace_children(
+            program.faqs.all(), m.FAQ, program, node.get("faqs"), ["question", "answer"]
+        )
         self.set_assumptions(program, node)
         return program
 
@@ -268,9 +293,11 @@ class _Loader:
             cohort.decision_on = self.as_date(node, "decision_on")
         start_year, end_year = cohort.starts_on.year, cohort.ends_on.year
         years = str(start_year) if start_year == end_year else f"{start_year}-{end_year}"
-        self.set_tr(cohort, "name", {
-            lang: text.replace("{years}", years) for lang, text in self.tr(node, "name").items()
-        })
+        self.set_tr(
+            cohort,
+            "name",
+            {lang: text.replace("{years}", years) for lang, text in self.tr(node, "name").items()},
+        )
         self.set_tr(cohort, "venues", self.tr(node, "venues", required=False))
         cohort.seats = self.as_int(node, "seats")
         cohort.seats_approximate = bool(node.get("seats_approximate", False))
@@ -309,9 +336,12 @@ class _Loader:
         cohort.decision_on = closes + timedelta(days=self.as_int(node, "decision_days_after_close"))
         source = self.cohorts.get(self.req(node, "copy_runs_from"))
         if source is None:
-            self.fail(node, "'copy_runs_from' must name a cohort defined above it",
-                      "copy_runs_from")
-        earliest = cohort.decision_on + timedelta(days=self.as_int(node, "start_days_after_decision"))
+            self.fail(
+                node, "'copy_runs_from' must name a cohort defined above it", "copy_runs_from"
+            )
+        earliest = cohort.decision_on + timedelta(
+            days=self.as_int(node, "start_days_after_decision")
+        )
         # Same weekday as the source cohort's start, so Mon–Wed and Wed–Fri runs stay so.
         start = earliest + timedelta(days=(source.starts_on.weekday() - earliest.weekday()) % 7)
         shift = start - source.starts_on
@@ -320,13 +350,17 @@ class _Loader:
         self.shift = shift
         runs = []
         for run in source.runs.select_related("module", "location").prefetch_related("lecturers"):
-            runs.append(_Map(
-                module=run.module.number, starts_on=run.starts_on + shift,
-                ends_on=run.ends_on + shift, format=run.format,
-                location=run.location.slug if run.location else None,
-                lecturers=[p.slug for p in run.lecturers.all()],
-                note={lang: getattr(run, f"note_{lang}") for lang in LANGS},
-            ))
+            runs.append(
+                _Map(
+                    module=run.module.number,
+                    starts_on=run.starts_on + shift,
+                    ends_on=run.ends_on + shift,
+                    format=run.format,
+                    location=run.location.slug if run.location else None,
+                    lecturers=[p.slug for p in run.lecturers.all()],
+                    note={lang: getattr(run, f"note_{lang}") for lang in LANGS},
+                )
+            )
             runs[-1].line = node.line
             runs[-1].key_lines = {}
         return runs
@@ -341,12 +375,16 @@ class _Loader:
         run.format = node.get("format") or m.Format.ONSITE
         run.location = (
             self.lookup(self.locations, node, "location", node["location"])
-            if node.get("location") else None
+            if node.get("location")
+            else None
         )
         self.set_tr(run, "note", self.tr(node, "note", required=False))
         self.save(run, node)
         run.lecturers.set(
-            [self.lookup(self.people, node, "lecturers", slug) for slug in node.get("lecturers") or []]
+            [
+                self.lookup(self.people, node, "lecturers", slug)
+                for slug in node.get("lecturers") or []
+            ]
         )
         if times_note:
             node = _Map(node, assumptions=[{"field": "sessions", "note": times_note}])
@@ -374,10 +412,12 @@ class _Loader:
         rule.attendance_threshold = self.as_int(node, "attendance_threshold", 80)
         rule.min_ects = node.get("min_ects")
         self.save(rule, node)
-        rule.required_modules.set([
-            self.lookup(self.modules, node, "required_modules", number)
-            for number in node.get("required_modules") or []
-        ])
+        rule.required_modules.set(
+            [
+                self.lookup(self.modules, node, "required_modules", number)
+                for number in node.get("required_modules") or []
+            ]
+        )
         self.set_assumptions(rule, node)
 
     def event(self, program, cohort, node):
@@ -401,13 +441,17 @@ class _Loader:
         event.format = node.get("format") or m.Format.ONLINE
         event.location = (
             self.lookup(self.locations, node, "location", node["location"])
-            if node.get("location") else None
+            if node.get("location")
+            else None
         )
         self.set_tr(event, "title", self.tr(node, "title"))
         self.set_tr(event, "description", self.tr(node, "description", required=False))
         self.save(event, node)
         event.speakers.set(
-            [self.lookup(self.people, node, "speakers", slug) for slug in node.get("speakers") or []]
+            [
+                self.lookup(self.people, node, "speakers", slug)
+                for slug in node.get("speakers") or []
+            ]
         )
         self.set_assumptions(event, node)
 

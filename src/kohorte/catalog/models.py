@@ -134,9 +134,7 @@ class Organisation(models.Model):
 
 
 class LearningOutcome(models.Model):
-    program = models.ForeignKey(
-        Program, on_delete=models.CASCADE, related_name="learning_outcomes"
-    )
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="learning_outcomes")
     text = models.TextField(_("Lernziel"))
     position = models.PositiveSmallIntegerField(_("Reihenfolge"), default=0)
 
@@ -228,9 +226,7 @@ class Cohort(AssumptionsMixin, TimeStampedModel):
     starts_on = models.DateField(_("Beginn"))
     ends_on = models.DateField(_("Ende"))
     seats = models.PositiveSmallIntegerField(_("Plätze"), validators=[MinValueValidator(1)])
-    seats_approximate = models.BooleanField(
-        _("Platzzahl ist ungefähr („ca.“)"), default=False
-    )
+    seats_approximate = models.BooleanField(_("Platzzahl ist ungefähr („ca.“)"), default=False)
     status = models.CharField(
         _("Status"), max_length=20, choices=Status.choices, default=Status.DRAFT
     )
@@ -268,6 +264,16 @@ class Cohort(AssumptionsMixin, TimeStampedModel):
 
     def __str__(self):
         return f"{self.program} – {self.name}"
+
+    def clean(self):
+        super().clean()
+        if self.pk and self.starts_on and self.ends_on:
+            outside = self.runs.exclude(starts_on__gte=self.starts_on, ends_on__lte=self.ends_on)
+            if outside.exists():
+                raise ValidationError(
+                    _("Module dieses Jahrgangs liegen außerhalb des neuen Zeitraums: %(runs)s")
+                    % {"runs": ", ".join(str(r.module) for r in outside.select_related("module"))}
+                )
 
     def applications_are_open(self, now: datetime | None = None) -> bool:
         now = now or timezone.now()
@@ -360,9 +366,7 @@ class Module(AssumptionsMixin, TimeStampedModel):
         constraints = [
             models.UniqueConstraint(fields=["program", "number"], name="module_unique_number"),
             models.UniqueConstraint(fields=["program", "slug"], name="module_unique_slug"),
-            models.CheckConstraint(
-                condition=Q(ects__gte=0), name="module_ects_not_negative"
-            ),
+            models.CheckConstraint(condition=Q(ects__gte=0), name="module_ects_not_negative"),
         ]
 
     def __str__(self):
@@ -423,20 +427,23 @@ class ModuleRun(AssumptionsMixin, models.Model):
 
     def clean(self):
         super().clean()
-        # Spans two tables, so no CHECK constraint can hold it; services and the admin call
-        # full_clean(), and catalog.services.validate_cohort_dates() re-checks it on save.
+        # Spans two tables, so no CHECK constraint can hold it: the admin and the loader call
+        # full_clean(), and Cohort.clean() guards the other side (moving the cohort's dates).
         cohort = getattr(self, "cohort", None)
-        if cohort and self.starts_on and self.ends_on:
-            if self.starts_on < cohort.starts_on or self.ends_on > cohort.ends_on:
-                raise ValidationError(
-                    {
-                        "starts_on": _(
-                            "Der Termin muss im Zeitraum des Jahrgangs liegen "
-                            "(%(start)s bis %(end)s)."
-                        )
-                        % {"start": cohort.starts_on, "end": cohort.ends_on}
-                    }
-                )
+        if (
+            cohort
+            and self.starts_on
+            and self.ends_on
+            and (self.starts_on < cohort.starts_on or self.ends_on > cohort.ends_on)
+        ):
+            raise ValidationError(
+                {
+                    "starts_on": _(
+                        "Der Termin muss im Zeitraum des Jahrgangs liegen (%(start)s bis %(end)s)."
+                    )
+                    % {"start": cohort.starts_on, "end": cohort.ends_on}
+                }
+            )
         if cohort and getattr(self, "module", None) and self.module.program_id != cohort.program_id:
             raise ValidationError({"module": _("Das Modul gehört zu einem anderen Programm.")})
 
@@ -480,7 +487,11 @@ class Session(models.Model):
         run = getattr(self, "run", None)
         if run and self.date and not (run.starts_on <= self.date <= run.ends_on):
             raise ValidationError(
-                {"date": _("Die Sitzung muss zwischen dem ersten und letzten Tag des Moduls liegen.")}
+                {
+                    "date": _(
+                        "Die Sitzung muss zwischen dem ersten und letzten Tag des Moduls liegen."
+                    )
+                }
             )
 
 
@@ -548,9 +559,7 @@ class RequiredDocument(models.Model):
         RECOMMENDATION = "recommendation_letter", _("Empfehlungsschreiben")
         OTHER = "other", _("Sonstiges")
 
-    cohort = models.ForeignKey(
-        Cohort, on_delete=models.CASCADE, related_name="required_documents"
-    )
+    cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="required_documents")
     kind = models.CharField(_("Art"), max_length=30, choices=Kind.choices)
     description = models.TextField(_("Beschreibung"), blank=True)
     required = models.BooleanField(_("erforderlich"), default=True)
@@ -563,14 +572,19 @@ class RequiredDocument(models.Model):
         verbose_name_plural = _("Bewerbungsunterlagen")
         ordering = ["cohort", "position", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["cohort", "kind"], name="requireddocument_unique_kind",
-                                    condition=~Q(kind="other")),
+            models.UniqueConstraint(
+                fields=["cohort", "kind"],
+                name="requireddocument_unique_kind",
+                condition=~Q(kind="other"),
+            ),
             models.CheckConstraint(
                 condition=Q(min_pages__isnull=True)
                 | Q(max_pages__isnull=True)
                 | Q(max_pages__gte=F("min_pages")),
                 name="requireddocument_page_range",
-                violation_error_message=_("Die Höchstzahl der Seiten ist kleiner als die Mindestzahl."),
+                violation_error_message=_(
+                    "Die Höchstzahl der Seiten ist kleiner als die Mindestzahl."
+                ),
             ),
         ]
 

@@ -12,9 +12,14 @@ from django.shortcuts import get_object_or_404
 
 from kohorte.catalog.models import (
     Cohort,
+    Event,
+    Module,
+    ModuleRun,
+    Person,
+    Program,
+    Session,
     featured_cohort,
 )
-from kohorte.catalog.models import Event, Module, ModuleRun, Person, Program, Session
 
 SLUG_RE = re.compile(r"^[-a-zA-Z0-9_]{1,50}$")
 
@@ -32,7 +37,8 @@ def get_program(slug: str) -> Program:
 
 def published_cohorts(program: Program) -> list[Cohort]:
     return list(
-        Cohort.objects.published().for_program(program)
+        Cohort.objects.published()
+        .for_program(program)
         .select_related("completion_rule")
         .prefetch_related("assumptions", "completion_rule__assumptions")
         .order_by("-starts_on")
@@ -69,7 +75,8 @@ def runs_for_cohort(cohort: Cohort | None):
 def modules_without_run(program: Program, runs) -> list[Module]:
     planned = {run.module_id for run in runs}
     return [
-        m for m in Module.objects.filter(program=program).prefetch_related("assumptions")
+        m
+        for m in Module.objects.filter(program=program).prefetch_related("assumptions")
         if m.pk not in planned
     ]
 

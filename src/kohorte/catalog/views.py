@@ -56,7 +56,8 @@ def module_detail(request, program, module):
         slug=module,
     )
     runs = [
-        run for run in ModuleRun.objects.filter(module=module, cohort__in=context["cohorts"])
+        run
+        for run in ModuleRun.objects.filter(module=module, cohort__in=context["cohorts"])
         .select_related("cohort", "location")
         .prefetch_related("lecturers", "sessions", "assumptions")
         .order_by("-starts_on")
@@ -72,7 +73,8 @@ def person_detail(request, program, person):
     person = get_object_or_404(Person, slug=person)
     runs = list(
         ModuleRun.objects.filter(lecturers=person, cohort__in=context["cohorts"])
-        .select_related("module", "cohort", "location").order_by("-starts_on")
+        .select_related("module", "cohort", "location")
+        .order_by("-starts_on")
     )
     events = list(
         Event.objects.filter(speakers=person, program=context["program"]).order_by("-starts_at")
@@ -96,7 +98,8 @@ def how_to_apply(request, program):
     cohort = context["cohort"]
     context["documents"] = list(cohort.required_documents.all()) if cohort else []
     context["info_sessions"] = [
-        e for e in queries.events_for_program(context["program"], Event.Kind.INFO_SESSION)
+        e
+        for e in queries.events_for_program(context["program"], Event.Kind.INFO_SESSION)
         if e.ends_at >= context["now"]
     ]
     return render(request, "catalog/apply.html", context)

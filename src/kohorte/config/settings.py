@@ -87,6 +87,8 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 INSTALLED_APPS = [
     # modeltranslation must come before the admin so that its admin widgets win.
     "modeltranslation",
+    # Ours first, so that our templates (404, allauth's layout) win over the libraries'.
+    "kohorte.core",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -98,7 +100,6 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "django_tasks_db",
-    "kohorte.core",
     "kohorte.accounts",
     "kohorte.catalog",
 ]

@@ -53,7 +53,9 @@ def run_checks(say: Callable[[str], None]) -> bool:
         return False
     if plan:
         names = ", ".join(f"{m.app_label}.{m.name}" for m, _ in plan[:5])
-        report(False, f"{len(plan)} migrations not applied ({names} …): run 'kohorte manage migrate'")
+        report(
+            False, f"{len(plan)} migrations not applied ({names} …): run 'kohorte manage migrate'"
+        )
     else:
         report(True, "all migrations applied")
 
@@ -70,9 +72,10 @@ def run_checks(say: Callable[[str], None]) -> bool:
             f"mail is stored in {where}, not sent"
             + ("" if passed else ": set KOHORTE_SMTP_URL in production"),
         )
-    from django.core.validators import validate_email
-    from django.core.exceptions import ValidationError
     from email.utils import parseaddr
+
+    from django.core.exceptions import ValidationError
+    from django.core.validators import validate_email
 
     try:
         validate_email(parseaddr(settings.DEFAULT_FROM_EMAIL)[1])

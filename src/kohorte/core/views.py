@@ -43,7 +43,9 @@ def _legal(template):
     @cached_public_page("catalog")
     def view(request):
         program = Program.objects.filter(is_published=True).order_by("title").first()
-        return render(request, template, {"program": program, "operator": settings.KOHORTE_OPERATOR})
+        return render(
+            request, template, {"program": program, "operator": settings.KOHORTE_OPERATOR}
+        )
 
     return view
 

@@ -9,7 +9,7 @@ register = template.Library()
 
 @register.simple_tag
 def date_range(start: date, end: date) -> str:
-    """"25.–27. September 2024" in German, "25–27 September 2024" in English."""
+    """ "25.–27. September 2024" in German, "25–27 September 2024" in English."""
     german = (get_language() or "de").startswith("de")
     full = "j. F Y" if german else "j F Y"
     if start == end:
@@ -31,6 +31,6 @@ def assumption(obj, field):
 
 @register.filter
 def long_date(value: date) -> str:
-    """"Mittwoch, 25. September 2024" / "Wednesday, 25 September 2024"."""
+    """ "Mittwoch, 25. September 2024" / "Wednesday, 25 September 2024"."""
     german = (get_language() or "de").startswith("de")
     return date_format(value, "l, j. F Y" if german else "l, j F Y")
