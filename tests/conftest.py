@@ -17,9 +17,13 @@ SHARED_DIR = REPO_DIR.parent / "shared"
 @pytest.fixture(autouse=True)
 def _fresh_page_cache():
     """Content versions restart with every test database; cached pages must not leak across."""
+    from kohorte.core.pagecache import forget_versions
+
     cache.clear()
+    forget_versions()
     yield
     cache.clear()
+    forget_versions()
 
 
 @pytest.fixture

@@ -276,6 +276,9 @@ LOGGING = {
 
 # Public pages are cached per process for this many seconds at most (see core/pagecache.py).
 KOHORTE_PAGE_CACHE_SECONDS = int(env("KOHORTE_PAGE_CACHE_SECONDS", "30"))
+# How often a process re-reads the content version: the bound on how long another instance
+# may serve a page from before an edit.
+KOHORTE_PAGE_VERSION_SECONDS = float(env("KOHORTE_PAGE_VERSION_SECONDS", "1"))
 
 # The operator of this site, for the imprint, the privacy notice and the accessibility statement.
 KOHORTE_OPERATOR = {
