@@ -71,7 +71,9 @@ def kohorte(*args, env):
     )
 
 
-def bench_server(seconds: int, connections: int, workers: int) -> list[tuple[str, dict]]:
+def bench_server(
+    seconds: int, connections: int, workers: int, extra_env: dict | None = None
+) -> list[tuple[str, dict]]:
     data = Path(tempfile.mkdtemp(prefix="kohorte-bench-"))
     port = free_port()
     env = {
@@ -82,6 +84,7 @@ def bench_server(seconds: int, connections: int, workers: int) -> list[tuple[str
         "ALLOWED_HOSTS": "127.0.0.1",
         "KOHORTE_SSL_REDIRECT": "0",
         "KOHORTE_SMTP_URL": "smtp://127.0.0.1:2525",
+        **(extra_env or {}),
     }
     env.pop("DATABASE_URL", None)
     kohorte("manage", "migrate", "-v", "0", env=env)
@@ -156,6 +159,17 @@ def main() -> None:
             f"| `{path}` | {r['rps']:,.0f} | {r['rps'] / base:.0%} | {r['p99_ms']:.1f} ms "
             f"| {r['non2xx']} |"
         )
+    uncached = bench_server(
+        args.seconds, args.connections, args.workers, {"KOHORTE_PAGE_CACHE_SECONDS": "0"}
+    )
+    print(
+        "\nThe same with the public page cache off (`KOHORTE_PAGE_CACHE_SECONDS=0`), for scale:\n"
+    )
+    print("| path | requests/s | ratio to /healthz | p99 latency |")
+    print("|---|---:|---:|---:|")
+    for path, r in uncached:
+        ratio = r["rps"] / uncached[0][1]["rps"]
+        print(f"| `{path}` | {r['rps']:,.0f} | {ratio:.0%} | {r['p99_ms']:.1f} ms |")
     fresh, restart = bench_demo_startup()
     print(
         f"\n`kohorte demo` until the first page is served: {fresh:.1f} s on a fresh data "

@@ -72,7 +72,7 @@ def cmd_demo(args) -> None:
         call_command("flush", interactive=False, verbosity=0)
     print("Preparing the database …", flush=True)
     call_command("migrate", interactive=False, verbosity=0)
-    call_command("collectstatic", interactive=False, verbosity=0)
+    collect_static_if_changed()
     from kohorte.demo import load_demo
 
     logins = load_demo()
@@ -108,6 +108,26 @@ def cmd_demo(args) -> None:
     except KeyboardInterrupt:
         pass
     stop()
+
+
+def collect_static_if_changed() -> None:
+    """Run collectstatic unless the source files are exactly those collected last time."""
+    import hashlib
+
+    from django.conf import settings
+    from django.contrib.staticfiles.finders import get_finders
+    from django.core.management import call_command
+
+    digest = hashlib.sha256()
+    for finder in get_finders():
+        for path, storage in finder.list(["CVS", ".*", "*~"]):
+            stat = os.stat(storage.path(path))
+            digest.update(f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
+    marker = Path(settings.STATIC_ROOT) / ".kohorte-sources"
+    if marker.exists() and marker.read_text() == digest.hexdigest():
+        return
+    call_command("collectstatic", interactive=False, verbosity=0)
+    marker.write_text(digest.hexdigest())
 
 
 def _wait_until_up(url: str, proc, timeout: float = 30) -> None:

@@ -95,7 +95,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
-    "django.contrib.staticfiles",
+    "kohorte.core.staticfiles.KohorteStaticFilesConfig",
     "django_htmx",
     "allauth",
     "allauth.account",
