@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
+    "django.forms",  # the form renderer below finds Django's own widget templates here
     "whitenoise.runserver_nostatic",
     "kohorte.core.staticfiles.KohorteStaticFilesConfig",
     "django_htmx",
@@ -120,6 +121,7 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "kohorte.config.urls"
+FORM_RENDERER = "kohorte.core.forms.KohorteFormRenderer"
 WSGI_APPLICATION = "kohorte.config.wsgi.application"
 
 TEMPLATES = [
