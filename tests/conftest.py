@@ -83,3 +83,69 @@ def browser_context_args(browser_context_args):
         "timezone_id": "Europe/Berlin",
         "accept_downloads": True,
     }
+
+
+# --- A real SMTP server (aiosmtpd) ------------------------------------------------------------
+class RecordingHandler:
+    """Stores every accepted message; ``reply`` lets a test play a failing server."""
+
+    def __init__(self):
+        self.messages = []
+        self.reply = "250 Message accepted for delivery"
+
+    async def handle_DATA(self, server, session, envelope):
+        if not self.reply.startswith("250"):
+            return self.reply
+        from email import message_from_bytes, policy
+
+        self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
+        return self.reply
+
+    def message_ids(self):
+        return [m["Message-ID"] for m in self.messages]
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def smtp_port():
+    return free_port()
+
+
+@pytest.fixture
+def smtp_server(smtp_port, settings):
+    """A real SMTP server on 127.0.0.1; Django's MAILERS point at it."""
+    from aiosmtpd.controller import Controller
+
+    from kohorte.core.mailurl import mailers_from_url
+
+    handler = RecordingHandler()
+    controller = Controller(handler, hostname="127.0.0.1", port=smtp_port)
+    controller.start()
+    settings.MAILERS = mailers_from_url(f"smtp://127.0.0.1:{smtp_port}?timeout=5", None)
+    settings.KOHORTE_MAIL_RETRY_BASE_SECONDS = 0
+    yield handler
+    controller.stop()
+
+
+@pytest.fixture
+def smtp_down(smtp_port, settings):
+    """MAILERS point at a port where nothing listens (connection refused)."""
+    from kohorte.core.mailurl import mailers_from_url
+
+    settings.MAILERS = mailers_from_url(f"smtp://127.0.0.1:{smtp_port}?timeout=2", None)
+    settings.KOHORTE_MAIL_RETRY_BASE_SECONDS = 0
+    return smtp_port
+
+
+@pytest.fixture
+def staff(db, django_user_model):
+    return django_user_model.objects.create_user(
+        "team@example.org", "x", is_staff=True, first_name="Tina", last_name="Team"
+    )

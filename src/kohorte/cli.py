@@ -174,6 +174,11 @@ def cmd_worker(args) -> None:
     _setup()
     from django.core.management import execute_from_command_line
 
+    from kohorte.comms.tasks import enqueue_delivery
+
+    # After a restart, whatever waited in the outbox goes out first.
+    enqueue_delivery()
+
     execute_from_command_line(["kohorte", "db_worker", *args.rest])
 
 
@@ -220,6 +225,12 @@ def main(argv: list[str] | None = None) -> None:
     check = sub.add_parser("check", help="check database, migrations, data folder and mail")
     check.set_defaults(func=cmd_check)
 
+    argv = sys.argv[1:] if argv is None else argv
+    if argv and argv[0] in {"worker", "manage"}:
+        # Everything after the sub-command belongs to Django, options included.
+        args = argparse.Namespace(rest=argv[1:])
+        (cmd_worker if argv[0] == "worker" else cmd_manage)(args)
+        return
     args = parser.parse_args(argv)
     args.func(args)
 

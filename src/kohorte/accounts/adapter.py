@@ -1,7 +1,54 @@
+import uuid
+
 from allauth.account.adapter import DefaultAccountAdapter
 from django.conf import settings
+from django.utils.translation import get_language
+
+# allauth's mails that have a Kohorte template (editable by staff, in de and en).
+TEMPLATED = {
+    "account/email/email_confirmation_signup": "account.email_confirmation",
+    "account/email/email_confirmation": "account.email_confirmation",
+    "account/email/password_reset_key": "account.password_reset",
+}
 
 
 class AccountAdapter(DefaultAccountAdapter):
     def is_open_for_signup(self, request):
         return settings.KOHORTE_SIGNUP_OPEN
+
+    def send_mail(self, template_prefix, email, context):
+        """Every account mail goes through the outbox (retries, log, staff can read it)."""
+        from kohorte.comms.services import queue_mail, queue_prerendered
+
+        user = context.get("user")
+        user = user if getattr(user, "pk", None) else None
+        language = getattr(user, "preferred_language", None) or get_language()
+        # Each request is a new mail with a new link: a fresh idempotency key.
+        key = f"{template_prefix}:{uuid.uuid4()}"
+        if event_key := TEMPLATED.get(template_prefix):
+            queue_mail(
+                event_key,
+                to=email,
+                user=user,
+                language=language,
+                idempotency_key=key,
+                context={
+                    "activate_url": context.get("activate_url", ""),
+                    "password_reset_url": context.get("password_reset_url", ""),
+                },
+            )
+            return
+        message = self.render_mail(template_prefix, email, context)
+        html = next(
+            (c for c, mime in getattr(message, "alternatives", []) if mime == "text/html"), ""
+        )
+        queue_prerendered(
+            f"allauth.{template_prefix.rsplit('/', 1)[-1]}",
+            to=email,
+            user=user,
+            language=language,
+            subject=message.subject,
+            body_text=message.body,
+            body_html=html,
+            idempotency_key=key,
+        )

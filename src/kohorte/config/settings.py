@@ -102,6 +102,7 @@ INSTALLED_APPS = [
     "allauth.account",
     "django_tasks_db",
     "kohorte.accounts",
+    "kohorte.comms",
     "kohorte.catalog",
 ]
 
@@ -158,6 +159,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
+    # The test database is a file, so that tests can run a real worker process against it.
+    DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test-kohorte.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {
@@ -235,6 +238,13 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 KOHORTE_SMTP_URL = env("KOHORTE_SMTP_URL")
 DEFAULT_FROM_EMAIL = env("KOHORTE_MAIL_FROM", "Kohorte <kohorte@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The public address of this site, for links in mails (unsubscribe, referee links).
+KOHORTE_BASE_URL = env("KOHORTE_BASE_URL", "http://127.0.0.1:8000")
+# Retries: base × 2^(attempt−1) seconds, at most an hour; a mail fails after MAX attempts.
+KOHORTE_MAIL_RETRY_BASE_SECONDS = float(env("KOHORTE_MAIL_RETRY_BASE_SECONDS", "30"))
+KOHORTE_MAIL_MAX_ATTEMPTS = int(env("KOHORTE_MAIL_MAX_ATTEMPTS", "8"))
+# A mail "sending" for longer than this was interrupted by a dying worker: send it again.
+KOHORTE_MAIL_STALE_SECONDS = int(env("KOHORTE_MAIL_STALE_SECONDS", "300"))
 try:
     MAILERS = mailers_from_url(KOHORTE_SMTP_URL, DATA_DIR / "mail")
 except MailURLError as exc:

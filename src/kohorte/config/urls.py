@@ -35,6 +35,7 @@ urlpatterns += i18n_patterns(
     path("impressum/", core_views.imprint, name="imprint"),
     path("datenschutz/", core_views.privacy, name="privacy"),
     path("barrierefreiheit/", core_views.accessibility, name="accessibility"),
+    path("", include("kohorte.comms.urls")),
     path("<slug:program>/", include("kohorte.catalog.urls")),
     prefix_default_language=False,
 )

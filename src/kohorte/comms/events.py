@@ -1,0 +1,182 @@
+"""The mail events the code sends, with their placeholders and default texts.
+
+The registry is code (each event is a contract between the code that sends it and the
+templates); the texts are data (MessageTemplate rows, edited by staff). Without a row for a
+language, the default text here is used, so a mail never fails for want of a template.
+"""
+
+from dataclasses import dataclass, field
+
+from django.utils.translation import gettext_lazy as _
+
+
+class Category:
+    TRANSACTIONAL = "transactional"  # receipts, decisions, account mails: always sent
+    NEWS = "news"  # program news: opt-out honoured
+    SERIES = "series"  # speaker-series announcements: opt-out honoured
+
+    CHOICES = [
+        (TRANSACTIONAL, _("Transaktional (immer zugestellt)")),
+        (NEWS, _("Programmnachrichten")),
+        (SERIES, _("Speaker Series")),
+    ]
+    OPTIONAL = {NEWS, SERIES}
+
+
+@dataclass(frozen=True)
+class Placeholder:
+    description: str
+    example: str
+
+
+@dataclass(frozen=True)
+class MailEvent:
+    key: str
+    label: str
+    category: str
+    placeholders: dict[str, Placeholder]
+    subject: dict[str, str]
+    body: dict[str, str]
+    html: dict[str, str] = field(default_factory=dict)
+    editable: bool = True  # False: the text comes from elsewhere (a bulk batch)
+
+
+RECIPIENT = {
+    "recipient_name": Placeholder(_("Name der Empfängerin / des Empfängers"), "Dr. Erika Muster"),
+}
+PROGRAM = {
+    "program_title": Placeholder(
+        _("Titel des Programms"),
+        "Künstliche Intelligenz und Data Science für die öffentliche Verwaltung",
+    ),
+    "cohort_name": Placeholder(_("Name des Jahrgangs"), "2. Jahrgang 2027"),
+}
+
+EVENTS: dict[str, MailEvent] = {}
+
+
+def register(event: MailEvent) -> MailEvent:
+    EVENTS[event.key] = event
+    return event
+
+
+register(
+    MailEvent(
+        key="application.submitted",
+        label=_("Bewerbung eingegangen (Eingangsbestätigung)"),
+        category=Category.TRANSACTIONAL,
+        placeholders={
+            **RECIPIENT,
+            **PROGRAM,
+            "submitted_at": Placeholder(_("Zeitpunkt der Abgabe"), "14. Juni 2027, 18:03 Uhr"),
+            "application_url": Placeholder(
+                _("Link zur Bewerbung"), "https://kohorte.example.org/bewerbung/42/"
+            ),
+        },
+        subject={
+            "de": "Ihre Bewerbung ist eingegangen: {{ program_title }}",
+            "en": "We have received your application: {{ program_title }}",
+        },
+        body={
+            "de": "Guten Tag {{ recipient_name }},\n\nIhre Bewerbung für den {{ cohort_name }} ist am {{ submitted_at }} eingegangen. Sie finden sie jederzeit unter\n{{ application_url }}\n\nMit freundlichen Grüßen\nIhr Programmteam",
+            "en": "Dear {{ recipient_name }},\n\nyour application for {{ cohort_name }} arrived on {{ submitted_at }}. You can see it at any time at\n{{ application_url }}\n\nKind regards\nThe programme team",
+        },
+    )
+)
+register(
+    MailEvent(
+        key="referee.requested",
+        label=_("Bitte um ein Empfehlungsschreiben"),
+        category=Category.TRANSACTIONAL,
+        placeholders={
+            **RECIPIENT,
+            **PROGRAM,
+            "applicant_name": Placeholder(_("Name der Bewerberin / des Bewerbers"), "Max Beispiel"),
+            "upload_url": Placeholder(
+                _("Link zum Hochladen"), "https://kohorte.example.org/empfehlung/abc123/"
+            ),
+            "deadline": Placeholder(_("Frist"), "15. Juni 2027"),
+        },
+        subject={
+            "de": "Bitte um ein Empfehlungsschreiben für {{ applicant_name }}",
+            "en": "Request for a letter of recommendation for {{ applicant_name }}",
+        },
+        body={
+            "de": "Guten Tag {{ recipient_name }},\n\n{{ applicant_name }} bewirbt sich für „{{ program_title }}“ und bittet Sie um ein Empfehlungsschreiben. Sie können es bis {{ deadline }} ohne Anmeldung hier hochladen:\n{{ upload_url }}\n\nMit freundlichen Grüßen\nIhr Programmteam",
+            "en": "Dear {{ recipient_name }},\n\n{{ applicant_name }} is applying for “{{ program_title }}” and asks you for a letter of recommendation. You can upload it by {{ deadline }} without an account here:\n{{ upload_url }}\n\nKind regards\nThe programme team",
+        },
+    )
+)
+register(
+    MailEvent(
+        key="decision.admitted",
+        label=_("Zusage"),
+        category=Category.TRANSACTIONAL,
+        placeholders={
+            **RECIPIENT,
+            **PROGRAM,
+            "accept_by": Placeholder(_("Frist für die Annahme"), "1. August 2027"),
+            "offer_url": Placeholder(
+                _("Link zum Angebot"), "https://kohorte.example.org/angebot/42/"
+            ),
+        },
+        subject={
+            "de": "Zusage: {{ program_title }}",
+            "en": "Offer of a place: {{ program_title }}",
+        },
+        body={
+            "de": "Guten Tag {{ recipient_name }},\n\nwir freuen uns, Ihnen einen Platz im {{ cohort_name }} anbieten zu können. Bitte nehmen Sie das Angebot bis {{ accept_by }} an:\n{{ offer_url }}\n\nMit freundlichen Grüßen\nIhr Programmteam",
+            "en": "Dear {{ recipient_name }},\n\nwe are pleased to offer you a place in {{ cohort_name }}. Please accept the offer by {{ accept_by }}:\n{{ offer_url }}\n\nKind regards\nThe programme team",
+        },
+    )
+)
+register(
+    MailEvent(
+        key="account.email_confirmation",
+        label=_("Konto: E-Mail-Adresse bestätigen"),
+        category=Category.TRANSACTIONAL,
+        placeholders={
+            **RECIPIENT,
+            "activate_url": Placeholder(
+                _("Bestätigungslink"), "https://kohorte.example.org/konto/bestaetigen/xyz/"
+            ),
+        },
+        subject={
+            "de": "Bitte bestätigen Sie Ihre E-Mail-Adresse",
+            "en": "Please confirm your e-mail address",
+        },
+        body={
+            "de": "Guten Tag {{ recipient_name }},\n\nbitte bestätigen Sie Ihre E-Mail-Adresse über diesen Link:\n{{ activate_url }}\n\nWenn Sie kein Konto angelegt haben, können Sie diese Nachricht ignorieren.",
+            "en": "Dear {{ recipient_name }},\n\nplease confirm your e-mail address with this link:\n{{ activate_url }}\n\nIf you did not create an account, you can ignore this message.",
+        },
+    )
+)
+register(
+    MailEvent(
+        key="account.password_reset",
+        label=_("Konto: Passwort zurücksetzen"),
+        category=Category.TRANSACTIONAL,
+        placeholders={
+            **RECIPIENT,
+            "password_reset_url": Placeholder(
+                _("Link zum Zurücksetzen"), "https://kohorte.example.org/konto/passwort/xyz/"
+            ),
+        },
+        subject={"de": "Passwort zurücksetzen", "en": "Reset your password"},
+        body={
+            "de": "Guten Tag {{ recipient_name }},\n\nSie können Ihr Passwort über diesen Link neu setzen:\n{{ password_reset_url }}\n\nWenn Sie das nicht angefordert haben, ignorieren Sie diese Nachricht; Ihr Passwort bleibt unverändert.",
+            "en": "Dear {{ recipient_name }},\n\nyou can set a new password with this link:\n{{ password_reset_url }}\n\nIf you did not ask for this, ignore this message; your password stays the same.",
+        },
+    )
+)
+register(
+    MailEvent(
+        key="bulk.message",
+        label=_("Sammelnachricht des Programmteams"),
+        category=Category.NEWS,
+        placeholders={**RECIPIENT},
+        subject={"de": "", "en": ""},
+        body={"de": "", "en": ""},
+        editable=False,
+    )
+)

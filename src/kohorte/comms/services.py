@@ -1,0 +1,444 @@
+"""Every write of the comms app: templates, queued mails, bulk batches, opt-outs."""
+
+from dataclasses import dataclass
+from datetime import datetime
+from email.utils import make_msgid, parseaddr
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import override
+
+from kohorte.comms.events import EVENTS, Category, MailEvent
+from kohorte.comms.models import Batch, MessageTemplate, OptOut, OutboxMessage
+from kohorte.comms.rendering import TemplateProblem, check_template, render
+from kohorte.comms.segments import Recipient, available_segments
+from kohorte.core.audit import log_action
+
+State = OutboxMessage.State
+BULK_PLACEHOLDERS = {"recipient_name", "recipient_email"}
+UNSUBSCRIBE_SALT = "kohorte.comms.unsubscribe"
+
+
+class IllegalTransition(Exception):
+    pass
+
+
+# --- templates -----------------------------------------------------------------------------
+@dataclass
+class Texts:
+    subject: str
+    body_text: str
+    body_html: str
+
+
+def template_texts(event: MailEvent, language: str) -> Texts:
+    """The text for this language: staff's saved one, else the built-in one; a language
+    without any text falls back to German."""
+    if language not in event.subject:
+        language = "de"
+    row = MessageTemplate.objects.filter(event_key=event.key, language=language).first()
+    if row:
+        return Texts(row.subject, row.body_text, row.body_html)
+    return Texts(event.subject[language], event.body[language], event.html.get(language, ""))
+
+
+def check_texts(event_placeholders: set[str], **texts: str) -> dict[str, TemplateProblem]:
+    """Problems per field (subject, body_text, body_html); empty if all can be used."""
+    problems = {}
+    for field, source in texts.items():
+        if not source:
+            continue
+        try:
+            check_template(source, event_placeholders)
+        except TemplateProblem as problem:
+            problems[field] = problem
+    return problems
+
+
+def save_template(*, event_key, language, subject, body_text, body_html="", actor):
+    """Validate and save one template; raise ValidationError with the line per field."""
+    event = EVENTS[event_key]
+    problems = check_texts(
+        set(event.placeholders), subject=subject, body_text=body_text, body_html=body_html
+    )
+    if problems:
+        raise ValidationError({field: str(problem) for field, problem in problems.items()})
+    with transaction.atomic():
+        template, _created = MessageTemplate.objects.update_or_create(
+            event_key=event_key,
+            language=language,
+            defaults={
+                "subject": subject,
+                "body_text": body_text,
+                "body_html": body_html,
+                "updated_by": actor,
+            },
+        )
+        log_action("comms.template_saved", actor=actor, target=template)
+    return template
+
+
+def example_context(event: MailEvent) -> dict[str, str]:
+    return {name: str(p.example) for name, p in event.placeholders.items()}
+
+
+def preview(event: MailEvent, subject: str, body_text: str, body_html: str = "") -> Texts:
+    """Render texts with the event's example values (no save)."""
+    context = example_context(event)
+    return Texts(
+        render(subject, context).strip(),
+        render(body_text, context),
+        render(body_html, context, html=True) if body_html else "",
+    )
+
+
+# --- queueing ------------------------------------------------------------------------------
+def _valid_address(email: str) -> bool:
+    if not email or "\n" in email or "\r" in email:
+        return False
+    try:
+        validate_email(email)
+    except ValidationError:
+        return False
+    return parseaddr(email)[1] == email
+
+
+def _domain() -> str:
+    return parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2] or "kohorte.invalid"
+
+
+def unsubscribe_token(email: str, category: str) -> str:
+    return signing.dumps({"e": email.lower(), "c": category}, salt=UNSUBSCRIBE_SALT)
+
+
+def read_unsubscribe_token(token: str) -> tuple[str, str] | None:
+    try:
+        data = signing.loads(token, salt=UNSUBSCRIBE_SALT)
+    except signing.BadSignature:
+        return None
+    if data.get("c") not in Category.OPTIONAL:
+        return None
+    return data["e"], data["c"]
+
+
+def _unsubscribe_headers(email: str, category: str, language: str) -> dict[str, str]:
+    with override(language):
+        path = reverse("comms:unsubscribe", args=[unsubscribe_token(email, category)])
+    return {
+        "List-Unsubscribe": f"<{settings.KOHORTE_BASE_URL.rstrip('/')}{path}>",
+        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+    }
+
+
+def _language(language: str | None, user) -> str:
+    language = language or getattr(user, "preferred_language", None) or "de"
+    return language if language in {"de", "en"} else "de"
+
+
+def _enqueue_delivery():
+    from kohorte.comms.tasks import enqueue_delivery
+
+    transaction.on_commit(enqueue_delivery)
+
+
+def queue_mail(
+    event_key: str,
+    *,
+    to: str,
+    name: str = "",
+    user=None,
+    language: str | None = None,
+    context: dict | None = None,
+    concerning=None,
+    idempotency_key: str | None = None,
+) -> OutboxMessage:
+    """Render the event's template in the recipient's language and put the mail in the outbox.
+
+    The same idempotency key never queues a second mail: the first one is returned. A missing
+    or malformed address, or an opt-out from a non-transactional category, is recorded as
+    rejected (visible to staff) and never sent. The worker is woken on commit.
+    """
+    event = EVENTS[event_key]
+    email = (to or "").strip()
+    language = _language(language, user)
+    name = name or (user.get_full_name() if user else "") or ""
+    content_type = ContentType.objects.get_for_model(concerning) if concerning else None
+    object_id = str(concerning.pk) if concerning else ""
+    key = (
+        idempotency_key
+        or f"{event_key}:{content_type.pk if content_type else '-'}:{object_id}:{email.lower()}"
+    )
+    existing = OutboxMessage.objects.filter(idempotency_key=key).first()
+    if existing:
+        return existing
+    texts = template_texts(event, language)
+    values = {**(context or {}), "recipient_name": name or email}
+    message = OutboxMessage(
+        recipient_email=email,
+        recipient_name=name,
+        recipient_user=user,
+        language=language,
+        event_key=event_key,
+        category=event.category,
+        subject=" ".join(render(texts.subject, values).split())[:300],
+        body_text=render(texts.body_text, values),
+        body_html=render(texts.body_html, values, html=True) if texts.body_html else "",
+        content_type=content_type,
+        object_id=object_id,
+        idempotency_key=key,
+        message_id=make_msgid(domain=_domain()),
+        state=State.QUEUED,
+        next_attempt_at=timezone.now(),
+    )
+    if not _valid_address(email):
+        message.state, message.next_attempt_at = State.REJECTED, None
+        message.last_error = _("Keine gültige E-Mail-Adresse: „%(email)s“") % {"email": email}
+    elif event.category in Category.OPTIONAL:
+        if OptOut.objects.filter(email=email.lower(), category=event.category).exists():
+            message.state, message.next_attempt_at = State.REJECTED, None
+            message.last_error = _("Die Empfängerin / der Empfänger hat sich abgemeldet.")
+        else:
+            message.headers = _unsubscribe_headers(email, event.category, language)
+    try:
+        with transaction.atomic():
+            message.save()
+    except IntegrityError:
+        # The same event for the same person was queued concurrently: keep the first.
+        return OutboxMessage.objects.get(idempotency_key=key)
+    if message.state == State.QUEUED:
+        _enqueue_delivery()
+    return message
+
+
+def queue_prerendered(
+    event_key: str,
+    *,
+    to: str,
+    subject: str,
+    body_text: str,
+    body_html: str = "",
+    user=None,
+    language: str | None = None,
+    idempotency_key: str,
+) -> OutboxMessage:
+    """Put an already rendered transactional mail (e.g. from a library) in the outbox."""
+    email = (to or "").strip()
+    existing = OutboxMessage.objects.filter(idempotency_key=idempotency_key).first()
+    if existing:
+        return existing
+    message = OutboxMessage(
+        recipient_email=email,
+        recipient_name=user.get_full_name() if user else "",
+        recipient_user=user,
+        language=_language(language, user),
+        event_key=event_key,
+        category=Category.TRANSACTIONAL,
+        subject=" ".join(subject.split())[:300],
+        body_text=body_text,
+        body_html=body_html,
+        idempotency_key=idempotency_key,
+        message_id=make_msgid(domain=_domain()),
+        state=State.QUEUED,
+        next_attempt_at=timezone.now(),
+    )
+    if not _valid_address(email):
+        message.state, message.next_attempt_at = State.REJECTED, None
+        message.last_error = _("Keine gültige E-Mail-Adresse: „%(email)s“") % {"email": email}
+    message.save()
+    if message.state == State.QUEUED:
+        _enqueue_delivery()
+    return message
+
+
+def set_state(message: OutboxMessage, new_state: str, **fields) -> None:
+    """The one place that moves a mail between states; refuses illegal transitions."""
+    if new_state not in OutboxMessage.TRANSITIONS[message.state]:
+        raise IllegalTransition(f"{message.state} → {new_state}")
+    updated = OutboxMessage.objects.filter(pk=message.pk, state=message.state).update(
+        state=new_state, **fields
+    )
+    if not updated:
+        raise IllegalTransition(f"{message.pk} changed state concurrently")
+    message.state = new_state
+    for name, value in fields.items():
+        setattr(message, name, value)
+
+
+def resend(message: OutboxMessage, *, actor) -> None:
+    """Queue a failed mail again, now."""
+    with transaction.atomic():
+        set_state(message, State.QUEUED, next_attempt_at=timezone.now(), last_error="")
+        log_action("comms.resent", actor=actor, target=message)
+        _enqueue_delivery()
+
+
+def unsubscribe(email: str, category: str) -> None:
+    """Honour an opt-out: record it and cancel what is still waiting for this address."""
+    with transaction.atomic():
+        OptOut.objects.get_or_create(email=email.lower(), category=category)
+        OutboxMessage.objects.filter(
+            recipient_email__iexact=email, category=category, state__in=[State.QUEUED, State.HELD]
+        ).update(state=State.CANCELLED, last_error=_("abgemeldet"))
+        log_action("comms.unsubscribed", data={"category": category})
+
+
+# --- bulk ----------------------------------------------------------------------------------
+def segment_recipients(segment_key: str) -> tuple[str, list[Recipient]]:
+    segment = available_segments().get(segment_key)
+    if segment is None:
+        raise ValidationError({"segment": _("Diesen Empfängerkreis gibt es nicht.")})
+    return segment.label, list(segment.recipients())
+
+
+def bulk_context(recipient: Recipient) -> dict[str, str]:
+    return {"recipient_name": recipient.name or recipient.email, "recipient_email": recipient.email}
+
+
+def preview_batch(segment_key: str, subject: str, body_text: str):
+    """The recipient count and the mail as the first two recipients would get it."""
+    problems = check_texts(BULK_PLACEHOLDERS, subject=subject, body_text=body_text)
+    if problems:
+        raise ValidationError({field: str(problem) for field, problem in problems.items()})
+    label, recipients = segment_recipients(segment_key)
+    samples = [
+        (r, render(subject, bulk_context(r)).strip(), render(body_text, bulk_context(r)))
+        for r in recipients[:2]
+    ]
+    return label, len(recipients), samples
+
+
+def create_batch(
+    *,
+    segment_key: str,
+    subject: str,
+    body_text: str,
+    category: str,
+    action: str,
+    scheduled_for: datetime | None = None,
+    actor,
+) -> Batch:
+    """Render the mail for every recipient of the segment and put it in the outbox.
+
+    ``action``: "hold" keeps every mail held until someone releases the batch; "schedule"
+    releases it at ``scheduled_for``; "send" queues it at once. One audit row.
+    """
+    label, _count, _samples = preview_batch(segment_key, subject, body_text)
+    _label, recipients = segment_recipients(segment_key)
+    if action == "schedule" and (scheduled_for is None or scheduled_for <= timezone.now()):
+        raise ValidationError({"scheduled_for": _("Bitte einen Zeitpunkt in der Zukunft wählen.")})
+    now = timezone.now()
+    state = {
+        "hold": Batch.State.HELD,
+        "schedule": Batch.State.SCHEDULED,
+        "send": Batch.State.RELEASED,
+    }[action]
+    opted_out = (
+        set(OptOut.objects.filter(category=category).values_list("email", flat=True))
+        if category in Category.OPTIONAL
+        else set()
+    )
+    with transaction.atomic():
+        batch = Batch.objects.create(
+            segment=segment_key,
+            segment_label=label,
+            category=category,
+            subject=subject,
+            body_text=body_text,
+            state=state,
+            recipient_count=len(recipients),
+            scheduled_for=scheduled_for if action == "schedule" else None,
+            created_by=actor,
+            released_by=actor if action == "send" else None,
+            released_at=now if action == "send" else None,
+        )
+        subject_tpl, body_tpl = subject, body_text
+        messages = []
+        domain = _domain()
+        for r in recipients:
+            context = bulk_context(r)
+            message = OutboxMessage(
+                recipient_email=r.email,
+                recipient_name=r.name,
+                recipient_user_id=r.user_id,
+                language=r.language,
+                event_key="bulk.message",
+                category=category,
+                batch=batch,
+                subject=" ".join(render(subject_tpl, context).split())[:300],
+                body_text=render(body_tpl, context),
+                idempotency_key=f"batch:{batch.pk}:{r.email.lower()}",
+                message_id=make_msgid(domain=domain),
+                state=State.QUEUED if action == "send" else State.HELD,
+                next_attempt_at=now if action == "send" else None,
+            )
+            if not _valid_address(r.email):
+                message.state, message.next_attempt_at = State.REJECTED, None
+                message.last_error = _("Keine gültige E-Mail-Adresse: „%(email)s“") % {
+                    "email": r.email
+                }
+            elif r.email.lower() in opted_out:
+                message.state, message.next_attempt_at = State.REJECTED, None
+                message.last_error = _("Die Empfängerin / der Empfänger hat sich abgemeldet.")
+            elif category in Category.OPTIONAL:
+                message.headers = _unsubscribe_headers(r.email, category, r.language)
+            messages.append(message)
+        OutboxMessage.objects.bulk_create(messages, batch_size=500)
+        log_action(
+            "comms.batch_created",
+            actor=actor,
+            target=batch,
+            data={"action": action, "recipients": len(recipients)},
+        )
+        if action == "send":
+            _enqueue_delivery()
+        elif action == "schedule":
+            from kohorte.comms.tasks import enqueue_release
+
+            transaction.on_commit(lambda: enqueue_release(batch.pk, scheduled_for))
+    return batch
+
+
+def release_batch(batch: Batch, *, actor) -> None:
+    """Queue every held mail of the batch now."""
+    with transaction.atomic():
+        batch = Batch.objects.select_for_update().get(pk=batch.pk)
+        if batch.state not in {Batch.State.HELD, Batch.State.SCHEDULED}:
+            raise IllegalTransition(batch.state)
+        now = timezone.now()
+        batch.messages.filter(state=State.HELD).update(state=State.QUEUED, next_attempt_at=now)
+        batch.state, batch.released_at, batch.released_by = Batch.State.RELEASED, now, actor
+        batch.save(update_fields=["state", "released_at", "released_by"])
+        log_action("comms.batch_released", actor=actor, target=batch)
+        _enqueue_delivery()
+
+
+def release_due_batch(batch_id: int) -> bool:
+    """Release a scheduled batch whose time has come (the worker calls this)."""
+    batch = Batch.objects.filter(pk=batch_id, state=Batch.State.SCHEDULED).first()
+    if batch is None or batch.scheduled_for > timezone.now():
+        return False
+    release_batch(batch, actor=batch.created_by)
+    return True
+
+
+def cancel_batch(batch: Batch, *, actor) -> None:
+    """Cancel a held or scheduled batch and every mail of it still waiting."""
+    with transaction.atomic():
+        batch = Batch.objects.select_for_update().get(pk=batch.pk)
+        if batch.state not in {Batch.State.HELD, Batch.State.SCHEDULED}:
+            raise IllegalTransition(batch.state)
+        batch.messages.filter(state=State.HELD).update(state=State.CANCELLED)
+        batch.state, batch.cancelled_at, batch.cancelled_by = (
+            Batch.State.CANCELLED,
+            timezone.now(),
+            actor,
+        )
+        batch.save(update_fields=["state", "cancelled_at", "cancelled_by"])
+        log_action("comms.batch_cancelled", actor=actor, target=batch)
