@@ -21,7 +21,7 @@ class MessageTemplate(models.Model):
     language = models.CharField(_("Sprache"), max_length=5, choices=LANGUAGES)
     subject = models.CharField(_("Betreff"), max_length=300)
     body_text = models.TextField(_("Text"))
-    body_html = models.TextField(_("HTML-Text (optional)"), blank=True)
+    body_html = models.TextField(_("HTML-Text"), blank=True)
     updated_at = models.DateTimeField(_("geändert am"), auto_now=True)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
