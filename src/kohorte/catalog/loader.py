@@ -16,6 +16,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from modeltranslation.translator import translator
 
 from kohorte.catalog import models as m
 from kohorte.core.audit import log_action
@@ -182,20 +183,7 @@ class _Loader:
     def program(self, node) -> m.Program:
         slug = self.req(node, "slug")
         program = m.Program.objects.filter(slug=slug).first() or m.Program(slug=slug)
-        for field in (
-            "title",
-            "kind",
-            "tagline",
-            "description",
-            "target_group",
-            "prerequisites",
-            "teaching_languages",
-            "structure",
-            "fee_note",
-            "credit_transfer",
-            "selection_process",
-            "contact_note",
-        ):
+        for field in translator.get_options_for_model(m.Program).fields:
             self.set_tr(program, field, self.tr(node, field, required=field == "title"))
         try:
             program.fee_eur = Decimal(str(node.get("fee_eur", 0)))

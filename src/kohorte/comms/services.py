@@ -137,6 +137,26 @@ def _unsubscribe_headers(email: str, category: str, language: str) -> dict[str, 
     }
 
 
+def _screen(message: OutboxMessage, *, opted_out: bool | None = None) -> OutboxMessage:
+    """Reject a mail that must never be sent (bad address, opt-out); add the unsubscribe
+    headers to a non-transactional one. ``opted_out`` None means: look it up."""
+    email = message.recipient_email
+    if not _valid_address(email):
+        message.state, message.next_attempt_at = State.REJECTED, None
+        message.last_error = _("Keine gültige E-Mail-Adresse: „%(email)s“") % {"email": email}
+    elif message.category in Category.OPTIONAL:
+        if opted_out is None:
+            opted_out = OptOut.objects.filter(
+                email=email.lower(), category=message.category
+            ).exists()
+        if opted_out:
+            message.state, message.next_attempt_at = State.REJECTED, None
+            message.last_error = _("Die Empfängerin / der Empfänger hat sich abgemeldet.")
+        else:
+            message.headers = _unsubscribe_headers(email, message.category, message.language)
+    return message
+
+
 def _language(language: str | None, user) -> str:
     language = language or getattr(user, "preferred_language", None) or "de"
     return language if language in {"de", "en"} else "de"
@@ -197,15 +217,7 @@ def queue_mail(
         state=State.QUEUED,
         next_attempt_at=timezone.now(),
     )
-    if not _valid_address(email):
-        message.state, message.next_attempt_at = State.REJECTED, None
-        message.last_error = _("Keine gültige E-Mail-Adresse: „%(email)s“") % {"email": email}
-    elif event.category in Category.OPTIONAL:
-        if OptOut.objects.filter(email=email.lower(), category=event.category).exists():
-            message.state, message.next_attempt_at = State.REJECTED, None
-            message.last_error = _("Die Empfängerin / der Empfänger hat sich abgemeldet.")
-        else:
-            message.headers = _unsubscribe_headers(email, event.category, language)
+    _screen(message)
     try:
         with transaction.atomic():
             message.save()
@@ -248,9 +260,7 @@ def queue_prerendered(
         state=State.QUEUED,
         next_attempt_at=timezone.now(),
     )
-    if not _valid_address(email):
-        message.state, message.next_attempt_at = State.REJECTED, None
-        message.last_error = _("Keine gültige E-Mail-Adresse: „%(email)s“") % {"email": email}
+    _screen(message)
     message.save()
     if message.state == State.QUEUED:
         _enqueue_delivery()
@@ -378,17 +388,7 @@ def create_batch(
                 state=State.QUEUED if action == "send" else State.HELD,
                 next_attempt_at=now if action == "send" else None,
             )
-            if not _valid_address(r.email):
-                message.state, message.next_attempt_at = State.REJECTED, None
-                message.last_error = _("Keine gültige E-Mail-Adresse: „%(email)s“") % {
-                    "email": r.email
-                }
-            elif r.email.lower() in opted_out:
-                message.state, message.next_attempt_at = State.REJECTED, None
-                message.last_error = _("Die Empfängerin / der Empfänger hat sich abgemeldet.")
-            elif category in Category.OPTIONAL:
-                message.headers = _unsubscribe_headers(r.email, category, r.language)
-            messages.append(message)
+            messages.append(_screen(message, opted_out=r.email.lower() in opted_out))
         OutboxMessage.objects.bulk_create(messages, batch_size=500)
         log_action(
             "comms.batch_created",
