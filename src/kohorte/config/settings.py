@@ -233,6 +233,9 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = not COLLECTED_STATIC
 WHITENOISE_MAX_AGE = 3600
 
+# Uploads: the largest accepted file, in MiB ("10 MB" in the brochure's sense).
+KOHORTE_MAX_UPLOAD_BYTES = int(float(env("KOHORTE_MAX_UPLOAD_MB", "10")) * 1024 * 1024)
+
 # --- Tasks and mail -------------------------------------------------------------------------
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 KOHORTE_SMTP_URL = env("KOHORTE_SMTP_URL")
