@@ -117,3 +117,21 @@ class Membership(models.Model):
 
     def __str__(self):
         return f"{self.user} – {self.get_role_display()} – {self.program or self.cohort}"
+
+
+class PrivacyConsent(models.Model):
+    """That a person accepted the privacy notice, and which version of it."""
+
+    user = models.ForeignKey(
+        User, verbose_name=_("Konto"), on_delete=models.CASCADE, related_name="privacy_consents"
+    )
+    version = models.CharField(_("Fassung der Datenschutzerklärung"), max_length=40)
+    accepted_at = models.DateTimeField(_("zugestimmt am"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("Zustimmung zur Datenschutzerklärung")
+        verbose_name_plural = _("Zustimmungen zur Datenschutzerklärung")
+        ordering = ["-accepted_at"]
+
+    def __str__(self):
+        return f"{self.user} – {self.version}"

@@ -192,8 +192,22 @@ ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_ADAPTER = "kohorte.accounts.adapter.AccountAdapter"
-# Sign-up opens with the application portal; until then accounts are made by staff.
-KOHORTE_SIGNUP_OPEN = env_bool("KOHORTE_SIGNUP_OPEN", False)
+ACCOUNT_SIGNUP_FORM_CLASS = "kohorte.accounts.forms.SignupForm"
+ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
+ACCOUNT_PRESERVE_USERNAME_CASING = False
+# Rate limits (allauth; counted in the cache, so per process unless the cache is shared).
+ACCOUNT_RATE_LIMITS = {
+    "login": "30/m/ip",
+    "login_failed": "10/m/ip,5/5m/key",
+    "signup": "20/m/ip",
+    "reset_password": "20/m/ip,5/m/key",
+    "reset_password_from_key": "20/m/ip",
+    "confirm_email": "1/3m/key",
+    "change_password": "5/m/user",
+}
+KOHORTE_SIGNUP_OPEN = env_bool("KOHORTE_SIGNUP_OPEN", True)
+# The version of the privacy notice that people accept when they sign up.
+KOHORTE_PRIVACY_VERSION = env("KOHORTE_PRIVACY_VERSION", "2026-11-25")
 
 # --- Internationalisation -------------------------------------------------------------------
 LANGUAGE_CODE = "de"

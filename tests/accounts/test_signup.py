@@ -1,0 +1,92 @@
+"""Sign-up with verification through the outbox, language, privacy consent, rate limits."""
+
+import re
+
+import pytest
+from allauth.account.models import EmailAddress
+
+from kohorte.accounts.models import PrivacyConsent, User
+from kohorte.comms.models import OutboxMessage
+
+pytestmark = pytest.mark.django_db
+
+FORM = {
+    "email": "erika.muster@bund.example",
+    "password1": "Sehr-geheimes-Passwort-2026",
+    "password2": "Sehr-geheimes-Passwort-2026",
+    "first_name": "Erika",
+    "last_name": "Muster",
+    "preferred_language": "en",
+    "accept_privacy": "on",
+}
+
+
+def _link(body: str) -> str:
+    return re.search(r"https?://[^\s]+", body).group(0)
+
+
+def test_signup_stores_name_language_consent_and_mails_verification(client, settings):
+    response = client.post("/konto/signup/", FORM)
+    assert response.status_code == 302
+    user = User.objects.get(email="erika.muster@bund.example")
+    assert (user.first_name, user.last_name, user.preferred_language) == ("Erika", "Muster", "en")
+    consent = PrivacyConsent.objects.get(user=user)
+    assert consent.version == settings.KOHORTE_PRIVACY_VERSION
+    mail = OutboxMessage.objects.get(event_key="account.email_confirmation")
+    assert mail.recipient_email == user.email and mail.language == "en"
+    assert mail.subject == "Please confirm your e-mail address"
+    assert mail.body_text.startswith("Dear Erika Muster,")
+    assert not EmailAddress.objects.get(user=user).verified
+
+
+def test_verification_link_confirms_and_then_login_works(client):
+    client.post("/konto/signup/", FORM)
+    mail = OutboxMessage.objects.get(event_key="account.email_confirmation")
+    path = re.sub(r"^https?://[^/]+", "", _link(mail.body_text))
+    assert client.get(path).status_code == 200
+    assert client.post(path).status_code == 302
+    assert EmailAddress.objects.get(email=FORM["email"]).verified
+    client.logout()
+    response = client.post("/konto/login/", {"login": FORM["email"], "password": FORM["password1"]})
+    assert response.status_code == 302
+
+
+def test_signup_without_privacy_consent_is_refused_at_the_field(client):
+    response = client.post("/konto/signup/", {**FORM, "accept_privacy": ""})
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert 'id="id_accept_privacy_error"' in body
+    assert "Bitte stimmen Sie der Datenschutzerklärung zu." in body
+    assert 'value="Erika"' in body  # nothing typed is lost
+    assert not User.objects.exists()
+
+
+def test_signup_weak_password_gets_translated_message(client):
+    response = client.post("/konto/signup/", {**FORM, "password1": "123", "password2": "123"})
+    assert "Dieses Passwort ist zu kurz." in response.content.decode()
+
+
+def test_account_pages_address_people_formally(client):
+    body = client.get("/konto/login/").content.decode()
+    assert "Sie haben noch kein Konto?" in body
+    assert "Du hast" not in body
+    body = client.get("/konto/password/reset/").content.decode()
+    assert "Geben Sie Ihre E-Mail-Adresse ein" in body
+
+
+def test_failed_logins_are_rate_limited(client, django_user_model):
+    django_user_model.objects.create_user("ziel@example.org", "richtig-passwort-123")
+    bodies = [
+        client.post(
+            "/konto/login/", {"login": "ziel@example.org", "password": f"falsch{i}"}
+        ).content.decode()
+        for i in range(6)
+    ]
+    assert not any("Zu viele" in body for body in bodies[:5])
+    assert "Zu viele gescheiterte Anmeldeversuche. Bitte versuchen Sie" in bodies[5]
+    # Even the right password waits now.
+    response = client.post(
+        "/konto/login/", {"login": "ziel@example.org", "password": "richtig-passwort-123"}
+    )
+    assert response.status_code == 200
+    assert "Zu viele gescheiterte Anmeldeversuche. Bitte versuchen Sie" in response.content.decode()
