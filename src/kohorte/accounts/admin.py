@@ -2,13 +2,23 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from kohorte.accounts.models import Membership, User
+from kohorte.accounts.models import Membership, PrivacyConsent, User
 
 
 class MembershipInline(admin.TabularInline):
     model = Membership
     extra = 0
     autocomplete_fields = ["program", "cohort"]
+
+
+class PrivacyConsentInline(admin.TabularInline):
+    model = PrivacyConsent
+    extra = 0
+    readonly_fields = ["version", "accepted_at"]
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(User)
@@ -30,7 +40,7 @@ class UserAdmin(DjangoUserAdmin):
         "memberships__role",
     ]
     search_fields = ["email", "first_name", "last_name"]
-    inlines = [MembershipInline]
+    inlines = [MembershipInline, PrivacyConsentInline]
     fieldsets = [
         (None, {"fields": ["email", "password"]}),
         (_("Person"), {"fields": ["first_name", "last_name", "preferred_language"]}),
