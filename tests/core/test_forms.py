@@ -32,3 +32,13 @@ def test_form_widgets_get_kern_classes_and_keep_their_own():
     # An optional field says so in its label; a checkbox needs no such note.
     assert re.search(r'for="id_phone">Telefon <span class="kern-label__optional">– optional', html)
     assert 'for="id_news">Newsletter</label>' in html
+
+
+def test_csrf_failure_is_explained_in_the_site_layout(db):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    response = client.post("/konto/login/", {"login": "a@example.org", "password": "x"})
+    assert response.status_code == 403
+    body = response.content.decode()
+    assert "Bitte noch einmal senden" in body and "Zum Inhalt springen" in body

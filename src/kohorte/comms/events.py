@@ -180,3 +180,74 @@ register(
         editable=False,
     )
 )
+register(
+    MailEvent(
+        key="referee.reminder",
+        label=_("Erinnerung an das Empfehlungsschreiben"),
+        category=Category.TRANSACTIONAL,
+        placeholders=EVENTS["referee.requested"].placeholders,
+        subject={
+            "de": "Erinnerung: Empfehlungsschreiben für {{ applicant_name }}",
+            "en": "Reminder: letter of recommendation for {{ applicant_name }}",
+        },
+        body={
+            "de": "Guten Tag {{ recipient_name }},\n\nwir erinnern freundlich an das Empfehlungsschreiben für {{ applicant_name }} („{{ program_title }}“). Sie können es bis {{ deadline }} ohne Anmeldung hier hochladen:\n{{ upload_url }}\n\nDer Link aus unserer ersten Mail gilt nicht mehr.\n\nMit freundlichen Grüßen\nIhr Programmteam",
+            "en": "Dear {{ recipient_name }},\n\na friendly reminder of the letter of recommendation for {{ applicant_name }} (“{{ program_title }}”). You can upload it by {{ deadline }} without an account here:\n{{ upload_url }}\n\nThe link in our first mail no longer works.\n\nKind regards\nThe programme team",
+        },
+    )
+)
+register(
+    MailEvent(
+        key="referee.letter_received",
+        label=_("Empfehlungsschreiben eingegangen (an die Bewerber:in)"),
+        category=Category.TRANSACTIONAL,
+        placeholders={
+            **RECIPIENT,
+            **PROGRAM,
+            "referee_name": Placeholder(
+                _("Name der Referenzgeberin / des Referenzgebers"), "Dr. Rita Referenz"
+            ),
+        },
+        subject={
+            "de": "Ihr Empfehlungsschreiben ist eingegangen",
+            "en": "Your letter of recommendation has arrived",
+        },
+        body={
+            "de": "Guten Tag {{ recipient_name }},\n\ndas Empfehlungsschreiben von {{ referee_name }} für Ihre Bewerbung zum {{ cohort_name }} ist eingegangen.\n\nMit freundlichen Grüßen\nIhr Programmteam",
+            "en": "Dear {{ recipient_name }},\n\nthe letter of recommendation from {{ referee_name }} for your application to {{ cohort_name }} has arrived.\n\nKind regards\nThe programme team",
+        },
+    )
+)
+register(
+    MailEvent(
+        key="application.withdrawn",
+        label=_("Bewerbung zurückgezogen (Bestätigung)"),
+        category=Category.TRANSACTIONAL,
+        placeholders={**RECIPIENT, **PROGRAM},
+        subject={"de": "Ihre Bewerbung ist zurückgezogen", "en": "Your application is withdrawn"},
+        body={
+            "de": "Guten Tag {{ recipient_name }},\n\nSie haben Ihre Bewerbung für den {{ cohort_name }} zurückgezogen. Wir bestätigen dies hiermit.\n\nMit freundlichen Grüßen\nIhr Programmteam",
+            "en": "Dear {{ recipient_name }},\n\nyou have withdrawn your application for {{ cohort_name }}. We hereby confirm this.\n\nKind regards\nThe programme team",
+        },
+    )
+)
+register(
+    MailEvent(
+        key="application.extension_granted",
+        label=_("Fristverlängerung gewährt"),
+        category=Category.TRANSACTIONAL,
+        placeholders={
+            **RECIPIENT,
+            **PROGRAM,
+            "until": Placeholder(_("neue Frist"), "22. Juni 2027, 23:59 Uhr"),
+        },
+        subject={
+            "de": "Ihre Bewerbungsfrist ist verlängert",
+            "en": "Your application deadline is extended",
+        },
+        body={
+            "de": "Guten Tag {{ recipient_name }},\n\nSie können Ihre Bewerbung für den {{ cohort_name }} bis {{ until }} einreichen.\n\nMit freundlichen Grüßen\nIhr Programmteam",
+            "en": "Dear {{ recipient_name }},\n\nyou can submit your application for {{ cohort_name }} until {{ until }}.\n\nKind regards\nThe programme team",
+        },
+    )
+)

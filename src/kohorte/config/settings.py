@@ -104,6 +104,7 @@ INSTALLED_APPS = [
     "kohorte.accounts",
     "kohorte.comms",
     "kohorte.catalog",
+    "kohorte.admissions",
 ]
 
 MIDDLEWARE = [
@@ -281,6 +282,7 @@ SECURE_CSP = {
     "frame-ancestors": [CSP.NONE],
 }
 X_FRAME_OPTIONS = "DENY"
+CSRF_FAILURE_VIEW = "kohorte.core.views.csrf_failure"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True

@@ -1,0 +1,403 @@
+"""Every write of the admissions app. Each state change writes one audit row and sends its mail
+on commit, through the outbox."""
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.urls import reverse
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import override
+
+from kohorte.admissions.models import (
+    PUBLIC_LEVELS,
+    Application,
+    Document,
+    EligibilityRule,
+    LeadershipLevel,
+    RefereeRequest,
+)
+from kohorte.catalog.models import RequiredDocument
+from kohorte.comms.services import queue_mail
+from kohorte.core.audit import log_action
+from kohorte.core.uploads import check_pdf, store_private
+
+Status = Application.Status
+REFEREE_LINK_DAYS = 60
+
+# The fields each step must have before the application is complete.
+REQUIRED_FIELDS = {
+    "person": ["first_name", "last_name"],
+    "employer": ["authority", "federal_level", "authority_kind", "unit_kind"],
+    "position": ["job_title", "leadership_level", "ai_involvement"],
+}
+
+
+class IllegalTransition(Exception):
+    pass
+
+
+class ApplicationClosed(Exception):
+    """The window (and any extension) is closed: submission refused, the draft stays."""
+
+
+@dataclass(frozen=True)
+class Missing:
+    step: str
+    field: str
+    message: str
+
+
+class Incomplete(Exception):
+    def __init__(self, missing: list[Missing]):
+        self.missing = missing
+        super().__init__(", ".join(m.field for m in missing))
+
+
+def set_status(application: Application, new: str, **fields) -> None:
+    """The one place that changes an application's status; refuses illegal transitions."""
+    if new not in Application.TRANSITIONS[application.status]:
+        raise IllegalTransition(f"{application.status} → {new}")
+    application.status = new
+    for name, value in fields.items():
+        setattr(application, name, value)
+    application.save(update_fields=["status", "updated_at", *fields])
+
+
+def start_application(cohort, user) -> Application:
+    """The person's application to this cohort, created as a draft on first use."""
+    application, created = Application.objects.get_or_create(
+        cohort=cohort,
+        applicant=user,
+        defaults={"first_name": user.first_name, "last_name": user.last_name},
+    )
+    if created:
+        log_action("application.started", actor=user, target=application)
+    return application
+
+
+def save_draft(application: Application, fields: dict, *, actor) -> Application:
+    """Save the given fields of a draft (a step, or an autosave). Drafts only."""
+    if application.status != Status.DRAFT:
+        raise IllegalTransition(application.status)
+    for name, value in fields.items():
+        setattr(application, name, value)
+    application.save(update_fields=[*fields, "updated_at"])
+    return application
+
+
+# --- documents -----------------------------------------------------------------------------
+def _page_rule(application: Application, kind: str) -> RequiredDocument | None:
+    return RequiredDocument.objects.filter(cohort=application.cohort_id, kind=kind).first()
+
+
+def upload_document(
+    application: Application, kind: str, uploaded, *, actor, source=Document.Source.APPLICANT
+) -> Document:
+    """Check the PDF, store it under a random name and make it the current one of its kind.
+
+    The file is written before the row; if the row cannot be written, the file is removed, so
+    no half upload is ever visible. The previous document of the kind stays as history.
+    """
+    if application.status != Status.DRAFT:
+        raise IllegalTransition(application.status)
+    rule = _page_rule(application, kind)
+    checked = check_pdf(
+        uploaded,
+        max_bytes=settings.KOHORTE_MAX_UPLOAD_BYTES,
+        min_pages=rule.min_pages if rule else None,
+        max_pages=rule.max_pages if rule else None,
+    )
+    name = store_private(checked, f"applications/{application.uuid}")
+    try:
+        with transaction.atomic():
+            Document.objects.filter(application=application, kind=kind, is_current=True).update(
+                is_current=False
+            )
+            document = Document.objects.create(
+                application=application,
+                kind=kind,
+                storage_name=name,
+                original_name=checked.filename,
+                sha256=checked.sha256,
+                size=checked.size,
+                pages=checked.pages,
+                source=source,
+            )
+            log_action(
+                "application.document_uploaded",
+                actor=actor,
+                target=application,
+                data={"kind": kind, "sha256": checked.sha256},
+            )
+    except BaseException:
+        default_storage.delete(name)
+        raise
+    return document
+
+
+# --- completeness and eligibility ------------------------------------------------------------
+def missing_items(application: Application) -> list[Missing]:
+    """Everything that still keeps the application from being submitted, step by step."""
+    missing = []
+    for step, names in REQUIRED_FIELDS.items():
+        for name in names:
+            if getattr(application, name) in ("", None):
+                field = Application._meta.get_field(name)
+                missing.append(
+                    Missing(step, name, _("„%(field)s“ fehlt.") % {"field": field.verbose_name})
+                )
+    current = set(application.documents.filter(is_current=True).values_list("kind", flat=True))
+    for doc in RequiredDocument.objects.filter(cohort=application.cohort_id, required=True):
+        if doc.kind not in current:
+            missing.append(
+                Missing(
+                    "documents",
+                    doc.kind,
+                    _("„%(document)s“ fehlt.") % {"document": doc.get_kind_display()},
+                )
+            )
+    return missing
+
+
+def eligibility_problems(application: Application) -> list[str]:
+    """Reasons the application does not meet the cohort's rules (a flag, never a rejection)."""
+    problems = []
+    for rule in EligibilityRule.objects.filter(cohort=application.cohort_id):
+        if rule.condition == EligibilityRule.Check.PUBLIC_ADMINISTRATION:
+            if application.federal_level and application.federal_level not in PUBLIC_LEVELS:
+                problems.append(_("Der Arbeitgeber gehört nicht zur öffentlichen Verwaltung."))
+        elif rule.condition == EligibilityRule.Check.MIN_LEADERSHIP and (
+            application.leadership_level is not None
+            and application.leadership_level < rule.min_leadership
+        ):
+            problems.append(
+                _("Die Führungsebene liegt unter „%(level)s“.")
+                % {"level": LeadershipLevel(rule.min_leadership).label}
+            )
+    return problems
+
+
+# --- submission ----------------------------------------------------------------------------
+def _mail_context(application: Application) -> dict:
+    return {
+        "program_title": application.cohort.program.title,
+        "cohort_name": application.cohort.name,
+    }
+
+
+def submit_application(application: Application, *, actor, now=None) -> Application:
+    """Submit a complete draft inside its window: freeze it, flag eligibility, drop replaced
+    documents, queue the receipt. Submitting twice (two tabs) gives one submission."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        application = (
+            Application.objects.select_for_update()
+            .select_related("cohort__program", "applicant")
+            .get(pk=application.pk)
+        )
+        if application.status == Status.SUBMITTED:
+            return application
+        if application.status != Status.DRAFT:
+            raise IllegalTransition(application.status)
+        if not application.window_open(now):
+            raise ApplicationClosed
+        missing = missing_items(application)
+        if missing:
+            raise Incomplete(missing)
+        replaced = list(application.documents.filter(is_current=False))
+        set_status(
+            application,
+            Status.SUBMITTED,
+            submitted_at=now,
+            eligibility_problems=eligibility_problems(application),
+        )
+        Document.objects.filter(pk__in=[d.pk for d in replaced]).delete()
+        transaction.on_commit(lambda: [default_storage.delete(d.storage_name) for d in replaced])
+        log_action("application.submitted", actor=actor, target=application)
+        user = application.applicant
+        with override(user.preferred_language):
+            submitted = formats.date_format(timezone.localtime(now), "DATETIME_FORMAT")
+        queue_mail(
+            "application.submitted",
+            to=user.email,
+            user=user,
+            concerning=application,
+            context={
+                **_mail_context(application),
+                "submitted_at": submitted,
+                "application_url": settings.KOHORTE_BASE_URL,
+            },
+        )
+    return application
+
+
+def withdraw_application(application: Application, *, actor) -> None:
+    """Withdraw a draft or a submitted application; confirm it by mail."""
+    with transaction.atomic():
+        application = Application.objects.select_for_update().get(pk=application.pk)
+        set_status(application, Status.WITHDRAWN, withdrawn_at=timezone.now())
+        log_action("application.withdrawn", actor=actor, target=application)
+        queue_mail(
+            "application.withdrawn",
+            to=application.applicant.email,
+            user=application.applicant,
+            concerning=application,
+            context=_mail_context(application),
+        )
+
+
+def grant_extension(application: Application, until, *, actor) -> None:
+    """Let one person submit until ``until``; audited, and the person is told."""
+    if until <= application.cohort.applications_close_at:
+        raise ValidationError(
+            {
+                "extended_until": _(
+                    "Eine Verlängerung muss nach dem regulären Bewerbungsschluss enden."
+                )
+            }
+        )
+    with transaction.atomic():
+        application.extended_until = until
+        application.save(update_fields=["extended_until", "updated_at"])
+        log_action(
+            "application.extension_granted",
+            actor=actor,
+            target=application,
+            data={"until": until.isoformat()},
+        )
+        user = application.applicant
+        with override(user.preferred_language):
+            until_text = formats.date_format(timezone.localtime(until), "DATETIME_FORMAT")
+        queue_mail(
+            "application.extension_granted",
+            to=user.email,
+            user=user,
+            concerning=application,
+            idempotency_key=f"extension:{application.pk}:{until}",
+            context={**_mail_context(application), "until": until_text},
+        )
+
+
+# --- referees ------------------------------------------------------------------------------
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def referee_link(token: str, language: str = "de") -> str:
+    with override(language):
+        path = reverse("admissions:referee", args=[token])
+    return settings.KOHORTE_BASE_URL.rstrip("/") + path
+
+
+def request_referee(
+    application: Application, *, name, role, authority, email, actor, language="de"
+) -> tuple[RefereeRequest, str]:
+    """Ask a referee for the letter. An earlier open request is replaced: its link stops
+    working. Returns the request and the secret token (only its hash is stored)."""
+    if application.status != Status.DRAFT:
+        raise IllegalTransition(application.status)
+    token = secrets.token_urlsafe(32)
+    with transaction.atomic():
+        application.referee_requests.filter(
+            status__in=[RefereeRequest.Status.REQUESTED, RefereeRequest.Status.REMINDED]
+        ).update(status=RefereeRequest.Status.REPLACED)
+        request = RefereeRequest.objects.create(
+            application=application,
+            name=name,
+            role=role,
+            authority=authority,
+            email=email,
+            language=language,
+            token_hash=_hash(token),
+            expires_at=timezone.now() + timedelta(days=REFEREE_LINK_DAYS),
+        )
+        log_action(
+            "referee.requested", actor=actor, target=application, data={"request": request.pk}
+        )
+        _mail_referee("referee.requested", request, token)
+    return request, token
+
+
+def _mail_referee(event_key: str, request: RefereeRequest, token: str, key_suffix=""):
+    application = request.application
+    with override(request.language):
+        deadline = formats.date_format(timezone.localtime(application.deadline()), "DATE_FORMAT")
+    queue_mail(
+        event_key,
+        to=request.email,
+        name=request.name,
+        language=request.language,
+        concerning=request,
+        idempotency_key=f"{event_key}:{request.pk}{key_suffix}",
+        context={
+            **_mail_context(application),
+            "applicant_name": f"{application.first_name} {application.last_name}".strip(),
+            "upload_url": referee_link(token, request.language),
+            "deadline": deadline,
+        },
+    )
+
+
+def remind_referee(request: RefereeRequest, *, actor) -> str:
+    """Remind the referee; a new link replaces the old one (tokens are not stored)."""
+    if not request.is_open:
+        raise IllegalTransition(request.status)
+    token = secrets.token_urlsafe(32)
+    with transaction.atomic():
+        now = timezone.now()
+        request.token_hash, request.status, request.reminded_at = (
+            _hash(token),
+            RefereeRequest.Status.REMINDED,
+            now,
+        )
+        request.save(update_fields=["token_hash", "status", "reminded_at"])
+        log_action("referee.reminded", actor=actor, target=request.application)
+        _mail_referee("referee.reminder", request, token, key_suffix=f":{now.isoformat()}")
+    return token
+
+
+def find_referee_request(token: str) -> RefereeRequest | None:
+    if not token or len(token) > 100:
+        return None
+    return (
+        RefereeRequest.objects.select_related(
+            "application__cohort__program", "application__applicant"
+        )
+        .filter(token_hash=_hash(token))
+        .first()
+    )
+
+
+def referee_upload(request: RefereeRequest, uploaded) -> Document:
+    """Store the referee's letter, mark the request received, tell the applicant."""
+    if not request.is_open or request.expires_at <= timezone.now():
+        raise IllegalTransition(request.status)
+    with transaction.atomic():
+        document = upload_document(
+            request.application,
+            RequiredDocument.Kind.RECOMMENDATION,
+            uploaded,
+            actor=None,
+            source=Document.Source.REFEREE,
+        )
+        request.status, request.received_at = RefereeRequest.Status.RECEIVED, timezone.now()
+        request.save(update_fields=["status", "received_at"])
+        log_action(
+            "referee.letter_received", target=request.application, data={"request": request.pk}
+        )
+        applicant = request.application.applicant
+        queue_mail(
+            "referee.letter_received",
+            to=applicant.email,
+            user=applicant,
+            concerning=request,
+            context={**_mail_context(request.application), "referee_name": request.name},
+        )
+    return document
