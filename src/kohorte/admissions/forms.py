@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from kohorte.admissions.models import Application, RefereeRequest
+
 
 class RefereeUploadForm(forms.Form):
     letter = forms.FileField(
@@ -17,3 +19,112 @@ class RefereeUploadForm(forms.Form):
             "required": _("Bitte bestätigen Sie, dass das Schreiben von Ihnen stammt.")
         },
     )
+
+
+class DraftForm(forms.ModelForm):
+    """A step of the application. Nothing is required while drafting: the review page lists
+    what is still missing. What is entered must be valid."""
+
+    def __init__(self, *args, **kwargs):
+        from kohorte.admissions.services import REQUIRED_FIELDS
+
+        super().__init__(*args, **kwargs)
+        needed = {name for names in REQUIRED_FIELDS.values() for name in names}
+        for name, field in self.fields.items():
+            field.required = False
+            # Not required to save a draft, but to submit: so not labelled "optional".
+            field.needed_for_submit = name in needed
+
+
+class PersonForm(DraftForm):
+    class Meta:
+        model = Application
+        fields = ["academic_title", "first_name", "last_name", "phone", "accessibility_needs"]
+        widgets = {
+            "first_name": forms.TextInput(attrs={"autocomplete": "given-name"}),
+            "last_name": forms.TextInput(attrs={"autocomplete": "family-name"}),
+            "phone": forms.TextInput(attrs={"autocomplete": "tel", "type": "tel"}),
+            "accessibility_needs": forms.Textarea(attrs={"rows": 3}),
+        }
+        help_texts = {
+            "accessibility_needs": _(
+                "Freiwillig. Zum Beispiel barrierefreie Räume, Unterlagen "
+                "in großer Schrift oder Gebärdensprachdolmetschung."
+            ),
+        }
+
+    def clean_phone(self):
+        phone = self.cleaned_data["phone"].strip()
+        if phone and not all(c.isdigit() or c in "+ ()/-" for c in phone):
+            raise forms.ValidationError(
+                _("Bitte nur Ziffern, Leerzeichen und + ( ) / - verwenden.")
+            )
+        return phone
+
+
+class EmployerForm(DraftForm):
+    class Meta:
+        model = Application
+        fields = ["authority", "federal_level", "authority_kind", "unit_kind", "unit_name"]
+        widgets = {
+            "federal_level": forms.RadioSelect,
+            "authority_kind": forms.RadioSelect,
+            "unit_kind": forms.RadioSelect,
+        }
+
+
+class PositionForm(DraftForm):
+    class Meta:
+        model = Application
+        fields = ["job_title", "leadership_level", "team_size", "ai_involvement"]
+        widgets = {"ai_involvement": forms.Textarea(attrs={"rows": 5})}
+        help_texts = {
+            "ai_involvement": _(
+                "Woran arbeiten Sie mit KI, direkt oder indirekt? Ein paar Sätze genügen."
+            ),
+        }
+
+    def clean_team_size(self):
+        size = self.cleaned_data["team_size"]
+        if size is not None and size > 100000:
+            raise forms.ValidationError(_("Bitte prüfen Sie die Zahl."))
+        return size
+
+
+class DemographicsForm(DraftForm):
+    consent = forms.BooleanField(
+        label=_(
+            "Ich willige ein, dass diese freiwillige Angabe für eine ausgewogene "
+            "Zusammensetzung der Kohorte und für anonyme Berichte verarbeitet wird. Ich kann "
+            "die Einwilligung jederzeit widerrufen, indem ich die Angabe lösche."
+        ),
+        required=False,
+    )
+
+    class Meta:
+        model = Application
+        fields = ["gender"]
+        widgets = {"gender": forms.RadioSelect}
+
+    def clean(self):
+        data = super().clean()
+        if data.get("gender") and not data.get("consent"):
+            self.add_error("consent", _("Ohne Einwilligung speichern wir diese Angabe nicht."))
+        return data
+
+
+class UploadForm(forms.Form):
+    """One per document kind on the page; the kind is the form's prefix (unique ids)."""
+
+    file = forms.FileField(
+        label=_("PDF-Datei auswählen"),
+        widget=forms.ClearableFileInput(attrs={"accept": "application/pdf"}),
+        error_messages={"required": _("Bitte wählen Sie eine PDF-Datei aus.")},
+    )
+
+
+class RefereeForm(forms.ModelForm):
+    class Meta:
+        model = RefereeRequest
+        fields = ["name", "role", "authority", "email"]
+        labels = {"name": _("Name der Referenzgeberin / des Referenzgebers")}

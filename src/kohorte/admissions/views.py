@@ -1,14 +1,260 @@
 """Applicant-facing and referee-facing pages of admissions."""
 
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.shortcuts import redirect, render
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from kohorte.admissions import services
-from kohorte.admissions.forms import RefereeUploadForm
-from kohorte.admissions.models import RefereeRequest
+from kohorte.admissions.forms import (
+    DemographicsForm,
+    EmployerForm,
+    PersonForm,
+    PositionForm,
+    RefereeForm,
+    RefereeUploadForm,
+    UploadForm,
+)
+from kohorte.admissions.models import Application, Document, RefereeRequest
+from kohorte.catalog import queries as catalog_queries
+from kohorte.catalog.models import RequiredDocument
+from kohorte.core.uploads import private_file_response
+
+STEPS = [
+    ("person", gettext_lazy("Person"), PersonForm),
+    ("employer", gettext_lazy("Arbeitgeber"), EmployerForm),
+    ("position", gettext_lazy("Position"), PositionForm),
+    ("documents", gettext_lazy("Unterlagen"), None),
+    ("demographics", gettext_lazy("Freiwillige Angaben"), DemographicsForm),
+]
+STEP_NAMES = [name for name, _label, _form in STEPS]
+
+
+def _own_application(request, program, cohort) -> Application:
+    """The logged-in person's application to this cohort (created as a draft on first visit).
+    Another person's application can never be reached: the lookup is by the user."""
+    program_obj = catalog_queries.get_program(program)
+    cohort_obj = catalog_queries.pick_cohort(
+        catalog_queries.published_cohorts(program_obj), cohort, strict=True
+    )
+    existing = (
+        Application.objects.select_related("cohort__program")
+        .filter(cohort=cohort_obj, applicant=request.user)
+        .first()
+    )
+    if existing:
+        return existing
+    if not cohort_obj.applications_are_open():
+        raise Http404("applications are not open")
+    return services.start_application(cohort_obj, request.user)
+
+
+def _context(application: Application, **extra) -> dict:
+    missing = services.missing_items(application)
+    missing_steps = {m.step for m in missing}
+    steps = [
+        {"name": name, "label": label, "done": name not in missing_steps}
+        for name, label, _form in STEPS
+    ]
+    return {
+        "application": application,
+        "cohort": application.cohort,
+        "program": application.cohort.program,
+        "steps": steps,
+        "missing": missing,
+        "now": timezone.now(),
+        **extra,
+    }
+
+
+def step_url(application: Application, step: str) -> str:
+    if step == "documents":
+        return _url(application, "documents")
+    return _url(application, "step", step=step)
+
+
+def _url(application: Application, name: str, **kwargs) -> str:
+    return reverse(
+        f"admissions:{name}",
+        kwargs={
+            "program": application.cohort.program.slug,
+            "cohort": application.cohort.slug,
+            **kwargs,
+        },
+    )
+
+
+@never_cache
+@login_required
+def overview(request, program, cohort):
+    application = _own_application(request, program, cohort)
+    return render(request, "admissions/overview.html", _context(application))
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def step(request, program, cohort, step):
+    if step not in STEP_NAMES or step == "documents":
+        raise Http404
+    application = _own_application(request, program, cohort)
+    form_class = dict((n, f) for n, _l, f in STEPS)[step]
+    editable = application.status == Application.Status.DRAFT
+    form = form_class(request.POST or None, instance=application)
+    saved_at = None
+    if request.method == "POST" and editable and form.is_valid():
+        fields = {name: form.cleaned_data[name] for name in form._meta.fields}
+        if step == "demographics":
+            fields["demographics_consent_at"] = timezone.now() if fields["gender"] else None
+        services.save_draft(application, fields, actor=request.user)
+        saved_at = timezone.now()
+        if not request.htmx:
+            messages.success(request, _("Ihre Angaben sind gespeichert."))
+            if "next" not in request.POST:
+                return redirect(request.path)
+            index = STEP_NAMES.index(step)
+            if index + 1 < len(STEP_NAMES):
+                return redirect(step_url(application, STEP_NAMES[index + 1]))
+            return redirect(_url(application, "review"))
+    label = dict((n, lbl) for n, lbl, _f in STEPS)[step]
+    status = 400 if form.errors else 200
+    return render(
+        request,
+        "admissions/step.html",
+        _context(
+            application,
+            form=form,
+            step=step,
+            step_label=label,
+            editable=editable,
+            saved_at=saved_at,
+        ),
+        status=status,
+    )
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def documents(request, program, cohort):
+    application = _own_application(request, program, cohort)
+    upload_form = None
+    referee_form = RefereeForm()
+    upload_errors_for = None
+    if request.method == "POST" and application.status == Application.Status.DRAFT:
+        action = request.POST.get("action")
+        if action == "upload":
+            kind = request.POST.get("kind")
+            if kind not in dict(RequiredDocument.Kind.choices):
+                raise Http404
+            upload_form = UploadForm(request.POST, request.FILES, prefix=kind)
+            if upload_form.is_valid():
+                try:
+                    services.upload_document(
+                        application, kind, upload_form.cleaned_data["file"], actor=request.user
+                    )
+                    messages.success(request, _("Das Dokument ist hochgeladen."))
+                    return redirect(request.path)
+                except ValidationError as error:
+                    upload_form.add_error("file", error)
+            upload_errors_for = kind
+        elif action == "referee":
+            referee_form = RefereeForm(request.POST)
+            if referee_form.is_valid():
+                services.request_referee(
+                    application,
+                    actor=request.user,
+                    language=request.user.preferred_language,
+                    **referee_form.cleaned_data,
+                )
+                messages.success(request, _("Wir haben die Anfrage verschickt."))
+                return redirect(request.path)
+        elif action == "remind":
+            open_request = application.referee_requests.filter(
+                status__in=[RefereeRequest.Status.REQUESTED, RefereeRequest.Status.REMINDED]
+            ).first()
+            if open_request:
+                services.remind_referee(open_request, actor=request.user)
+                messages.success(request, _("Wir haben eine Erinnerung verschickt."))
+            return redirect(request.path)
+    current = {d.kind: d for d in application.documents.filter(is_current=True)}
+    rules = list(RequiredDocument.objects.filter(cohort=application.cohort))
+    rows = [
+        {
+            "rule": rule,
+            "document": current.get(rule.kind),
+            "form": upload_form if upload_errors_for == rule.kind else UploadForm(prefix=rule.kind),
+        }
+        for rule in rules
+    ]
+    referee = application.referee_requests.exclude(status=RefereeRequest.Status.REPLACED).first()
+    status = 400 if upload_errors_for or referee_form.errors else 200
+    return render(
+        request,
+        "admissions/documents.html",
+        _context(
+            application,
+            rows=rows,
+            referee=referee,
+            referee_form=referee_form,
+            step="documents",
+            editable=application.status == Application.Status.DRAFT,
+        ),
+        status=status,
+    )
+
+
+@never_cache
+@login_required
+def document_download(request, program, cohort, pk):
+    application = _own_application(request, program, cohort)
+    document = get_object_or_404(
+        Document, pk=pk, application=application, source=Document.Source.APPLICANT
+    )
+    return private_file_response(document.storage_name, document.original_name)
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def review(request, program, cohort):
+    application = _own_application(request, program, cohort)
+    error = None
+    if request.method == "POST":
+        try:
+            services.submit_application(application, actor=request.user)
+            return redirect(_url(application, "overview"))
+        except services.Incomplete:
+            error = _("Bitte ergänzen Sie zuerst die fehlenden Angaben.")
+        except services.ApplicationClosed:
+            error = _("Die Bewerbungsfrist ist abgelaufen. Ihr Entwurf bleibt gespeichert.")
+        except services.IllegalTransition:
+            return redirect(_url(application, "overview"))
+    return render(
+        request,
+        "admissions/review.html",
+        _context(application, error=error, eligibility=services.eligibility_problems(application)),
+        status=400 if error else 200,
+    )
+
+
+@login_required
+@require_POST
+def withdraw(request, program, cohort):
+    application = _own_application(request, program, cohort)
+    try:
+        services.withdraw_application(application, actor=request.user)
+        messages.success(request, _("Ihre Bewerbung ist zurückgezogen."))
+    except services.IllegalTransition:
+        pass
+    return redirect(_url(application, "overview"))
 
 
 @never_cache

@@ -1,0 +1,110 @@
+"""An applicant in a real browser, in German: fills in the application over two sessions,
+uploads CV and motivation letter, requests a recommendation; the referee uploads through the
+mailed link; the applicant submits. axe runs on every step."""
+
+import re
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Page, expect
+
+from kohorte.comms.models import OutboxMessage
+from tests.core.test_uploads import make_pdf
+
+pytestmark = pytest.mark.browser
+axe = Axe()
+BASE = "/ki-data-science/jahrgaenge/jahrgang-2/bewerben/"
+
+
+def _clean(page: Page):
+    bad = [
+        f"{v['id']}: {v['help']} {[n['target'] for n in v['nodes']][:2]}"
+        for v in axe.run(page).response["violations"]
+        if v["impact"] in {"serious", "critical"}
+    ]
+    assert bad == []
+
+
+def _login(page: Page, site):
+    page.goto(site + "/konto/login/")
+    page.get_by_label("E-Mail-Adresse").fill("erika@bund.example")
+    page.get_by_label("Passwort").fill("Sehr-geheimes-Passwort-2026")
+    page.locator("main form button[type=submit]").click()
+    expect(page.get_by_role("link", name="Abmelden")).to_be_visible()
+
+
+def test_application_over_two_sessions_with_referee(
+    page: Page, site, django_user_model, tmp_path, browser
+):
+    from allauth.account.models import EmailAddress
+
+    user = django_user_model.objects.create_user(
+        "erika@bund.example", "Sehr-geheimes-Passwort-2026", first_name="Erika", last_name="Muster"
+    )
+    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    cv, letter, motivation = (tmp_path / n for n in ("cv.pdf", "letter.pdf", "motivation.pdf"))
+    cv.write_bytes(make_pdf())
+    letter.write_bytes(make_pdf())
+    motivation.write_bytes(make_pdf(pages=2))
+
+    # Session 1: from the public page into the portal, the first steps.
+    _login(page, site)
+    page.goto(site + "/ki-data-science/bewerbung/")
+    page.get_by_role("link", name="Bewerbung beginnen oder fortsetzen").click()
+    expect(page.locator("h1")).to_have_text("Ihre Bewerbung")
+    _clean(page)
+    page.get_by_role("link", name="Angaben bearbeiten").click()
+    page.get_by_label("Telefon").fill("+49 30 123456")
+    page.get_by_role("button", name="Speichern und weiter").click()
+    page.get_by_label("Behörde", exact=True).fill("Bundesministerium des Innern")
+    page.get_by_label("Bund", exact=True).check()
+    # htmx saves the draft on change, before any button is pressed.
+    expect(page.locator("#save-status")).to_contain_text("Entwurf gespeichert um")
+    _clean(page)
+    page.context.clear_cookies()  # the session ends mid-step
+
+    # Session 2: the draft is still there.
+    _login(page, site)
+    page.goto(site + BASE + "employer/")
+    expect(page.get_by_label("Behörde", exact=True)).to_have_value("Bundesministerium des Innern")
+    page.get_by_label("oberste Bundes- oder Landesbehörde (Ministerium)").check()
+    page.get_by_label("Fachreferat").check()
+    page.get_by_role("button", name="Speichern und weiter").click()
+    page.get_by_label("Funktion").fill("Referatsleiterin")
+    page.get_by_label("Führungsebene").select_option(label="Referatsleitung")
+    page.get_by_label("Beteiligung an KI-Projekten").fill("Leitung eines KI-Pilotprojekts")
+    page.get_by_role("button", name="Speichern und weiter").click()
+    expect(page.locator("h1")).to_have_text("Unterlagen")
+    _clean(page)
+    for section, path in (("Lebenslauf", cv), ("Motivationsschreiben", motivation)):
+        region = page.get_by_role("region", name=section)
+        region.get_by_label("PDF-Datei auswählen").set_input_files(str(path))
+        region.get_by_role("button", name="Hochladen").click()
+        expect(page.get_by_text("Das Dokument ist hochgeladen.")).to_be_visible()
+    region = page.get_by_role("region", name="Empfehlungsschreiben")
+    region.get_by_text("Referenzgeber:in per E-Mail anfragen").click()
+    region.get_by_label("Name der Referenzgeberin / des Referenzgebers").fill("Dr. Rita Referenz")
+    region.get_by_label("Funktion").fill("Abteilungsleiterin")
+    region.get_by_label("Behörde").fill("BMI")
+    region.get_by_label("E-Mail-Adresse").fill("rita@bmi.example")
+    region.get_by_role("button", name="Anfrage senden").click()
+    expect(page.get_by_text("Angefragt bei Dr. Rita Referenz: angefragt.")).to_be_visible()
+    _clean(page)
+
+    # The referee, in another browser, follows the mailed link.
+    mail = OutboxMessage.objects.get(event_key="referee.requested")
+    link = re.search(r"https?://\S+", mail.body_text).group(0)
+    referee = browser.new_context(locale="de-DE").new_page()
+    referee.goto(site + re.sub(r"^https?://[^/]+", "", link))
+    referee.get_by_label("Empfehlungsschreiben (PDF, höchstens 10 MB)").set_input_files(str(letter))
+    referee.get_by_label("Ich bestätige").check()
+    referee.get_by_role("button", name="Schreiben hochladen").click()
+    expect(referee.locator("h1")).to_have_text("Vielen Dank")
+
+    # Back to the applicant: review and submit.
+    page.goto(site + BASE + "pruefen/")
+    _clean(page)
+    page.get_by_role("button", name="Bewerbung verbindlich einreichen").click()
+    expect(page.get_by_text("Ihre Bewerbung ist eingegangen.")).to_be_visible()
+    _clean(page)
+    assert OutboxMessage.objects.filter(event_key="application.submitted").count() == 1
