@@ -171,3 +171,26 @@ def test_closed_window_blocks_new_applications(client, demo_catalog, django_user
     )
     client.force_login(django_user_model.objects.create_user("late@example.org", "x"))
     assert client.get(BASE).status_code == 404
+
+
+def test_receipt_pdf_lists_documents_with_sha256(logged_in, applicant):
+    import io
+
+    from pypdf import PdfReader
+
+    test_walk_through_the_steps_and_submit(logged_in, applicant)
+    response = logged_in.get(BASE + "eingangsbestaetigung.pdf")
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    reader = PdfReader(io.BytesIO(response.content))
+    text = " ".join(page.extract_text() for page in reader.pages)
+    assert "Eingangsbestätigung Ihrer Bewerbung" in text
+    assert "Bundesministerium des Innern" in text
+    application = Application.objects.get()
+    for document in application.documents.filter(is_current=True):
+        assert document.sha256[:32] in text.replace("\n", "").replace(" ", "")
+    assert reader.metadata.title.startswith("Eingangsbestätigung")
+
+
+def test_receipt_only_after_submission(logged_in):
+    logged_in.get(BASE)
+    assert logged_in.get(BASE + "eingangsbestaetigung.pdf").status_code == 404

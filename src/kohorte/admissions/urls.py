@@ -12,5 +12,6 @@ urlpatterns = [
     path(BASE + "unterlagen/<int:pk>/", views.document_download, name="document"),
     path(BASE + "pruefen/", views.review, name="review"),
     path(BASE + "zurueckziehen/", views.withdraw, name="withdraw"),
+    path(BASE + "eingangsbestaetigung.pdf", views.receipt, name="receipt"),
     path(BASE + "<slug:step>/", views.step, name="step"),
 ]

@@ -245,6 +245,22 @@ def review(request, program, cohort):
     )
 
 
+@never_cache
+@login_required
+def receipt(request, program, cohort):
+    application = _own_application(request, program, cohort)
+    if application.status != Application.Status.SUBMITTED:
+        raise Http404
+    from django.http import HttpResponse
+
+    from kohorte.admissions.receipt import receipt_pdf
+
+    response = HttpResponse(receipt_pdf(application), content_type="application/pdf")
+    response["Content-Disposition"] = 'attachment; filename="eingangsbestaetigung.pdf"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
 @login_required
 @require_POST
 def withdraw(request, program, cohort):
