@@ -131,6 +131,9 @@ class Application(models.Model):
     submitted_at = models.DateTimeField(_("eingereicht am"), null=True, blank=True)
     withdrawn_at = models.DateTimeField(_("zurückgezogen am"), null=True, blank=True)
     eligibility_problems = models.JSONField(_("Hinweise zur Eignung"), default=list, blank=True)
+    # Kept current by the services after every change, so that staff can filter by them.
+    is_complete = models.BooleanField(_("vollständig"), default=False, db_index=True)
+    is_eligible = models.BooleanField(_("erfüllt die Voraussetzungen"), default=True, db_index=True)
     created_at = models.DateTimeField(_("angelegt am"), auto_now_add=True)
     updated_at = models.DateTimeField(_("geändert am"), auto_now=True)
 
@@ -274,3 +277,25 @@ class EligibilityRule(models.Model):
         if self.condition == self.Check.MIN_LEADERSHIP:
             return f"{self.get_condition_display()}: {self.get_min_leadership_display()}"
         return self.get_condition_display()
+
+
+class StaffNote(models.Model):
+    """An internal note on an application; never shown to the applicant."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="notes")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("verfasst von"),
+    )
+    text = models.TextField(_("Notiz"))
+    created_at = models.DateTimeField(_("angelegt am"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("interne Notiz")
+        verbose_name_plural = _("interne Notizen")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return self.text[:60]

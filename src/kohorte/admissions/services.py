@@ -89,7 +89,29 @@ def save_draft(application: Application, fields: dict, *, actor) -> Application:
     for name, value in fields.items():
         setattr(application, name, value)
     application.save(update_fields=[*fields, "updated_at"])
+    refresh_flags(application)
     return application
+
+
+def refresh_flags(application: Application) -> None:
+    """Recompute the stored completeness and eligibility flags staff filter by."""
+    complete = not missing_items(application)
+    eligible = not eligibility_problems(application)
+    if (complete, eligible) != (application.is_complete, application.is_eligible):
+        application.is_complete, application.is_eligible = complete, eligible
+        Application.objects.filter(pk=application.pk).update(
+            is_complete=complete, is_eligible=eligible
+        )
+
+
+def add_note(application: Application, text: str, *, actor):
+    """Add an internal note (staff only)."""
+    from kohorte.admissions.models import StaffNote
+
+    with transaction.atomic():
+        note = StaffNote.objects.create(application=application, author=actor, text=text)
+        log_action("application.note_added", actor=actor, target=application)
+    return note
 
 
 # --- documents -----------------------------------------------------------------------------

@@ -36,6 +36,7 @@ urlpatterns += i18n_patterns(
     path("datenschutz/", core_views.privacy, name="privacy"),
     path("barrierefreiheit/", core_views.accessibility, name="accessibility"),
     path("", include("kohorte.comms.urls")),
+    path("", include("kohorte.admissions.staff_urls")),
     path("", include("kohorte.admissions.urls")),
     path("<slug:program>/", include("kohorte.catalog.urls")),
     prefix_default_language=False,
