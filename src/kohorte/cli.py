@@ -174,10 +174,12 @@ def cmd_worker(args) -> None:
     _setup()
     from django.core.management import execute_from_command_line
 
+    from kohorte.admissions.tasks import send_reminders
     from kohorte.comms.tasks import enqueue_delivery
 
-    # After a restart, whatever waited in the outbox goes out first.
+    # After a restart, whatever waited in the outbox goes out first; reminders run daily.
     enqueue_delivery()
+    send_reminders.enqueue()
 
     execute_from_command_line(["kohorte", "db_worker", *args.rest])
 

@@ -194,3 +194,20 @@ def test_receipt_pdf_lists_documents_with_sha256(logged_in, applicant):
 def test_receipt_only_after_submission(logged_in):
     logged_in.get(BASE)
     assert logged_in.get(BASE + "eingangsbestaetigung.pdf").status_code == 404
+
+
+def test_referee_letter_content_is_hidden_unless_the_cohort_allows(logged_in, applicant):
+    from kohorte.admissions.models import CohortSettings
+
+    logged_in.get(BASE)
+    application = Application.objects.get()
+    _, token = services.request_referee(
+        application, name="R", role="r", authority="a", email="r@example.org", actor=applicant
+    )
+    services.referee_upload(services.find_referee_request(token), _pdf("letter.pdf"))
+    letter = Document.objects.get(kind="recommendation_letter")
+    assert logged_in.get(f"{BASE}unterlagen/{letter.pk}/").status_code == 404
+    assert "letter.pdf" not in logged_in.get(f"{BASE}unterlagen/").content.decode()
+    CohortSettings.objects.create(cohort=application.cohort, applicant_sees_letter=True)
+    assert logged_in.get(f"{BASE}unterlagen/{letter.pk}/").status_code == 200
+    assert "letter.pdf" in logged_in.get(f"{BASE}unterlagen/").content.decode()

@@ -243,3 +243,22 @@ def test_referee_mail_link_is_in_the_referees_language(application, applicant):
     mail = OutboxMessage.objects.get(event_key="referee.requested")
     assert re.search(r"/en/empfehlung/[\w-]+/", mail.body_text)
     assert mail.subject.startswith("Request for a letter of recommendation")
+
+
+def test_reminders_go_out_once_n_days_before_the_deadline(application, applicant, cohort):
+    from kohorte.admissions.models import CohortSettings
+
+    CohortSettings.objects.create(cohort=cohort, draft_reminder_days=5, referee_reminder_days=3)
+    request, _ = services.request_referee(
+        application, name="R", role="r", authority="a", email="r@example.org", actor=applicant
+    )
+    close = cohort.applications_close_at
+    early = close - timedelta(days=6)
+    assert services.send_due_reminders(early) == {"drafts": 0, "referees": 0}
+    assert services.send_due_reminders(close - timedelta(days=4)) == {"drafts": 1, "referees": 0}
+    assert services.send_due_reminders(close - timedelta(days=2)) == {"drafts": 0, "referees": 1}
+    assert services.send_due_reminders(close - timedelta(days=1)) == {"drafts": 0, "referees": 0}
+    assert OutboxMessage.objects.filter(event_key="application.draft_reminder").count() == 1
+    assert OutboxMessage.objects.filter(event_key="referee.reminder").count() == 1
+    request.refresh_from_db()
+    assert request.status == "reminded"

@@ -3,7 +3,13 @@ of the application-portal issue exists."""
 
 from django.contrib import admin
 
-from kohorte.admissions.models import Application, Document, EligibilityRule, RefereeRequest
+from kohorte.admissions.models import (
+    Application,
+    CohortSettings,
+    Document,
+    EligibilityRule,
+    RefereeRequest,
+)
 
 
 class DocumentInline(admin.TabularInline):
@@ -66,3 +72,13 @@ class ApplicationAdmin(admin.ModelAdmin):
 class EligibilityRuleAdmin(admin.ModelAdmin):
     list_display = ["__str__", "cohort"]
     list_filter = ["cohort"]
+
+
+@admin.register(CohortSettings)
+class CohortSettingsAdmin(admin.ModelAdmin):
+    list_display = [
+        "cohort",
+        "draft_reminder_days",
+        "referee_reminder_days",
+        "applicant_sees_letter",
+    ]

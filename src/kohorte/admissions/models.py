@@ -299,3 +299,33 @@ class StaffNote(models.Model):
 
     def __str__(self):
         return self.text[:60]
+
+
+class CohortSettings(models.Model):
+    """Per-cohort settings of the application process, as data."""
+
+    cohort = models.OneToOneField(
+        Cohort, on_delete=models.CASCADE, related_name="admission_settings"
+    )
+    draft_reminder_days = models.PositiveSmallIntegerField(
+        _("Erinnerung an unvollständige Entwürfe (Tage vor Schluss)"), default=7
+    )
+    referee_reminder_days = models.PositiveSmallIntegerField(
+        _("Erinnerung an Referenzgeber:innen (Tage vor Schluss)"), default=7
+    )
+    applicant_sees_letter = models.BooleanField(
+        _("Bewerber:innen sehen den Inhalt des Empfehlungsschreibens"),
+        default=False,
+        help_text=_("Auskunftsersuchen nach Art. 15 DSGVO umfassen das Schreiben trotzdem."),
+    )
+
+    class Meta:
+        verbose_name = _("Einstellungen der Bewerbung")
+        verbose_name_plural = _("Einstellungen der Bewerbung")
+
+    def __str__(self):
+        return str(self.cohort)
+
+    @classmethod
+    def for_cohort(cls, cohort) -> "CohortSettings":
+        return cls.objects.filter(cohort=cohort).first() or cls(cohort=cohort)

@@ -22,7 +22,7 @@ from kohorte.admissions.forms import (
     RefereeUploadForm,
     UploadForm,
 )
-from kohorte.admissions.models import Application, Document, RefereeRequest
+from kohorte.admissions.models import Application, CohortSettings, Document, RefereeRequest
 from kohorte.catalog import queries as catalog_queries
 from kohorte.catalog.models import RequiredDocument
 from kohorte.core.uploads import private_file_response
@@ -206,6 +206,7 @@ def documents(request, program, cohort):
             referee_form=referee_form,
             step="documents",
             editable=application.status == Application.Status.DRAFT,
+            sees_letter=CohortSettings.for_cohort(application.cohort).applicant_sees_letter,
         ),
         status=status,
     )
@@ -215,9 +216,10 @@ def documents(request, program, cohort):
 @login_required
 def document_download(request, program, cohort, pk):
     application = _own_application(request, program, cohort)
-    document = get_object_or_404(
-        Document, pk=pk, application=application, source=Document.Source.APPLICANT
-    )
+    sources = [Document.Source.APPLICANT]
+    if CohortSettings.for_cohort(application.cohort).applicant_sees_letter:
+        sources.append(Document.Source.REFEREE)
+    document = get_object_or_404(Document, pk=pk, application=application, source__in=sources)
     return private_file_response(document.storage_name, document.original_name)
 
 

@@ -251,3 +251,26 @@ register(
         },
     )
 )
+register(
+    MailEvent(
+        key="application.draft_reminder",
+        label=_("Erinnerung an eine unvollständige Bewerbung"),
+        category=Category.TRANSACTIONAL,
+        placeholders={
+            **RECIPIENT,
+            **PROGRAM,
+            "deadline": Placeholder(_("Bewerbungsschluss"), "15. Juni 2027, 23:59 Uhr"),
+            "application_url": Placeholder(
+                _("Link zur Bewerbung"), "https://kohorte.example.org/bewerbung/42/"
+            ),
+        },
+        subject={
+            "de": "Ihre Bewerbung ist noch nicht vollständig",
+            "en": "Your application is not complete yet",
+        },
+        body={
+            "de": "Guten Tag {{ recipient_name }},\n\nIhre Bewerbung für den {{ cohort_name }} ist noch nicht vollständig. Bewerbungsschluss ist am {{ deadline }}. Ihr Entwurf ist gespeichert; Sie können hier weitermachen:\n{{ application_url }}\n\nMit freundlichen Grüßen\nIhr Programmteam",
+            "en": "Dear {{ recipient_name }},\n\nyour application for {{ cohort_name }} is not complete yet. The deadline is {{ deadline }}. Your draft is saved; you can continue here:\n{{ application_url }}\n\nKind regards\nThe programme team",
+        },
+    )
+)
