@@ -70,6 +70,12 @@ def load_demo() -> list[tuple[str, str, str]]:
             Membership.objects.get_or_create(user=user, role=role, cohort=current)
         logins.append((role, email, password))
     _demo_mail(current)
+    from kohorte.admissions.demo import load_demo_applications
+
+    staff = User.objects.get(email=f"programmteam@{DEMO_DOMAIN}")
+    link = load_demo_applications(current, staff)
+    if link:
+        logins.append(("referee link", link, "(no login: the unanswered request)"))
     return logins
 
 

@@ -159,6 +159,8 @@ def test_submit_complete_application_once(application, applicant):
     )
     services.referee_upload(services.find_referee_request(token), pdf("e.pdf"))
     old = services.upload_document(application, "cv", pdf("cv2.pdf"), actor=applicant)
+    application.refresh_from_db()
+    assert application.is_complete and application.is_eligible  # kept current for filters
     submitted = services.submit_application(application, actor=applicant)
     again = services.submit_application(application, actor=applicant)  # a second tab
     assert submitted.status == again.status == "submitted"

@@ -159,6 +159,7 @@ def upload_document(
                 target=application,
                 data={"kind": kind, "sha256": checked.sha256},
             )
+            refresh_flags(application)
     except BaseException:
         default_storage.delete(name)
         raise
@@ -235,11 +236,14 @@ def submit_application(application: Application, *, actor, now=None) -> Applicat
         if missing:
             raise Incomplete(missing)
         replaced = list(application.documents.filter(is_current=False))
+        problems = eligibility_problems(application)
         set_status(
             application,
             Status.SUBMITTED,
             submitted_at=now,
-            eligibility_problems=eligibility_problems(application),
+            eligibility_problems=problems,
+            is_complete=True,
+            is_eligible=not problems,
         )
         Document.objects.filter(pk__in=[d.pk for d in replaced]).delete()
         transaction.on_commit(lambda: [default_storage.delete(d.storage_name) for d in replaced])
