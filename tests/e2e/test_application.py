@@ -108,3 +108,9 @@ def test_application_over_two_sessions_with_referee(
     expect(page.get_by_text("Ihre Bewerbung ist eingegangen.")).to_be_visible()
     _clean(page)
     assert OutboxMessage.objects.filter(event_key="application.submitted").count() == 1
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="Eingangsbestätigung (PDF)").click()
+    from pypdf import PdfReader
+
+    text = " ".join(p.extract_text() for p in PdfReader(download_info.value.path()).pages)
+    assert "Eingangsbestätigung Ihrer Bewerbung" in text and "Erika Muster" in text

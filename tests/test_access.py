@@ -1,0 +1,138 @@
+"""Every private URL × every role, with another person's data present: nobody but the owner
+(or the program's staff) gets it. Expected answers: a redirect to the log-in, 403 or 404 —
+and never the other person's data in the page."""
+
+import pytest
+
+from kohorte.accounts.models import Membership
+from kohorte.admissions import services
+from kohorte.catalog.models import Cohort
+from kohorte.comms.models import OutboxMessage
+from tests.admissions.test_services import complete, pdf
+from tests.factories import CohortFactory
+
+pytestmark = pytest.mark.django_db
+BASE = "/ki-data-science/jahrgaenge/jahrgang-2/bewerben/"
+SECRET = "Geheimbehörde-A"
+
+
+@pytest.fixture
+def world(demo_catalog, django_user_model):
+    cohort = Cohort.objects.get(slug="jahrgang-2")
+    owner = django_user_model.objects.create_user(
+        "owner@bund.example", "x", first_name="Olga", last_name="Eigentum"
+    )
+    application = services.start_application(cohort, owner)
+    complete(application, owner)
+    services.save_draft(application, {"authority": SECRET}, actor=owner)
+    _, token = services.request_referee(
+        application, name="R", role="r", authority="a", email="r@example.org", actor=owner
+    )
+    services.referee_upload(services.find_referee_request(token), pdf("letter.pdf"))
+    services.submit_application(application, actor=owner)
+    doc = application.documents.filter(kind="cv").get()
+    mail = OutboxMessage.objects.filter(recipient_email=owner.email).first()
+    users = {}
+    users["applicant"] = django_user_model.objects.create_user("other@bund.example", "x")
+    services.start_application(cohort, users["applicant"])
+    users["reviewer"] = django_user_model.objects.create_user("rev@example.org", "x")
+    Membership.objects.create(user=users["reviewer"], role="reviewer", cohort=cohort)
+    users["lecturer"] = django_user_model.objects.create_user("lec@example.org", "x")
+    Membership.objects.create(user=users["lecturer"], role="lecturer", cohort=cohort)
+    users["other_staff"] = django_user_model.objects.create_user(
+        "os@example.org", "x", is_staff=True
+    )
+    Membership.objects.create(
+        user=users["other_staff"], role="staff", program=CohortFactory().program
+    )
+    staff_urls = [
+        "/verwaltung/bewerbungen/",
+        f"/verwaltung/bewerbungen/{cohort.pk}/",
+        f"/verwaltung/bewerbungen/{cohort.pk}/export.csv",
+        f"/verwaltung/bewerbungen/{cohort.pk}/export.xlsx",
+        f"/verwaltung/bewerbungen/{cohort.pk}/{application.uuid}/",
+        f"/verwaltung/bewerbungen/{cohort.pk}/{application.uuid}/dokumente/{doc.pk}/",
+    ]
+    mail_urls = [
+        "/verwaltung/postausgang/",
+        f"/verwaltung/postausgang/{mail.uuid}/",
+        f"/verwaltung/personen/{owner.pk}/mails/",
+        "/verwaltung/vorlagen/",
+        "/verwaltung/sendungen/",
+    ]
+    admin_urls = [
+        "/admin/admissions/application/",
+        f"/admin/admissions/application/{application.pk}/change/",
+        "/admin/accounts/user/",
+    ]
+    portal_urls = [
+        BASE,
+        BASE + "person/",
+        BASE + "unterlagen/",
+        BASE + "pruefen/",
+        BASE + "eingangsbestaetigung.pdf",
+        f"{BASE}unterlagen/{doc.pk}/",
+    ]
+    return {
+        "users": users,
+        "staff": staff_urls,
+        "mail": mail_urls,
+        "admin": admin_urls,
+        "portal": portal_urls,
+        "owner": owner,
+    }
+
+
+def _assert_no_leak(response, owner):
+    body = response.content.decode(errors="replace") if not response.streaming else ""
+    assert SECRET not in body and owner.email not in body and "Eigentum" not in body
+
+
+@pytest.mark.parametrize("role", ["anonymous", "applicant", "reviewer", "lecturer", "other_staff"])
+def test_private_urls_refuse_everyone_else(client, world, role):
+    if role != "anonymous":
+        client.force_login(world["users"][role])
+    groups = ["staff", "admin", "portal"] + ([] if role == "other_staff" else ["mail"])
+    for group in groups:
+        for url in world[group]:
+            response = client.get(url)
+            if role != "anonymous" and group == "portal" and response.status_code == 200:
+                # Their own application, never the owner's.
+                _assert_no_leak(response, world["owner"])
+                continue
+            if role == "other_staff" and url == "/verwaltung/bewerbungen/":
+                assert response.status_code == 200
+                _assert_no_leak(response, world["owner"])
+                continue
+            assert response.status_code in {302, 403, 404}, (role, url, response.status_code)
+            if response.status_code == 302:
+                assert "/login/" in response["Location"], (role, url)
+            _assert_no_leak(response, world["owner"])
+
+
+def test_writes_are_refused_too(client, world):
+    application_url = world["staff"][4]
+    for role in ["applicant", "reviewer", "other_staff"]:
+        client.force_login(world["users"][role])
+        for url in [application_url + "notiz/", application_url + "verlaengern/"]:
+            assert client.post(url, {"text": "x", "until": "2099-01-01T00:00"}).status_code in {
+                403,
+                404,
+            }
+    from kohorte.admissions.models import Application
+
+    application = Application.objects.get(applicant=world["owner"])
+    assert not application.notes.exists() and application.extended_until is None
+
+
+def test_the_owner_and_program_staff_do_get_it(client, world, django_user_model):
+    client.force_login(world["owner"])
+    for url in world["portal"]:
+        assert client.get(url).status_code == 200, url
+    staff = django_user_model.objects.create_user("ps@example.org", "x", is_staff=True)
+    Membership.objects.create(
+        user=staff, role="staff", program=Cohort.objects.get(slug="jahrgang-2").program
+    )
+    client.force_login(staff)
+    for url in world["staff"]:
+        assert client.get(url).status_code == 200, url
