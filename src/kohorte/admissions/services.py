@@ -209,6 +209,12 @@ def eligibility_problems(application: Application) -> list[str]:
 
 
 # --- submission ----------------------------------------------------------------------------
+def _in_language(value, language: str, fmt: str = "DATETIME_FORMAT") -> str:
+    """A date and time as the recipient reads it: their language, Berlin time."""
+    with override(language):
+        return formats.date_format(timezone.localtime(value), fmt)
+
+
 def _mail_context(application: Application) -> dict:
     return {
         "program_title": application.cohort.program.title,
@@ -249,8 +255,7 @@ def submit_application(application: Application, *, actor, now=None) -> Applicat
         transaction.on_commit(lambda: [default_storage.delete(d.storage_name) for d in replaced])
         log_action("application.submitted", actor=actor, target=application)
         user = application.applicant
-        with override(user.preferred_language):
-            submitted = formats.date_format(timezone.localtime(now), "DATETIME_FORMAT")
+        submitted = _in_language(now, user.preferred_language)
         queue_mail(
             "application.submitted",
             to=user.email,
@@ -300,8 +305,7 @@ def grant_extension(application: Application, until, *, actor) -> None:
             data={"until": until.isoformat()},
         )
         user = application.applicant
-        with override(user.preferred_language):
-            until_text = formats.date_format(timezone.localtime(until), "DATETIME_FORMAT")
+        until_text = _in_language(until, user.preferred_language)
         queue_mail(
             "application.extension_granted",
             to=user.email,
@@ -354,8 +358,7 @@ def request_referee(
 
 def _mail_referee(event_key: str, request: RefereeRequest, token: str, key_suffix=""):
     application = request.application
-    with override(request.language):
-        deadline = formats.date_format(timezone.localtime(application.deadline()), "DATE_FORMAT")
+    deadline = _in_language(application.deadline(), request.language, "DATE_FORMAT")
     queue_mail(
         event_key,
         to=request.email,
@@ -453,8 +456,7 @@ def send_due_reminders(now=None) -> dict:
                 if OutboxMessage.objects.filter(idempotency_key=key).exists():
                     continue
                 user = application.applicant
-                with override(user.preferred_language):
-                    close_text = formats.date_format(timezone.localtime(close), "DATETIME_FORMAT")
+                close_text = _in_language(close, user.preferred_language)
                 queue_mail(
                     "application.draft_reminder",
                     to=user.email,
