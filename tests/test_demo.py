@@ -18,7 +18,7 @@ def test_demo_loads_everything_once(client, settings, tmp_path):
     roles = [role for role, _email, _password in logins]
     assert roles == ["staff", "reviewer", "lecturer", "applicant", "referee link"]
     states = Counter((a.status, a.is_complete, a.is_eligible) for a in Application.objects.all())
-    assert states[("draft", False, True)] == 18  # partial drafts and letters pending
+    assert states[("draft", False, True)] == 18  # partial drafts (a CV only) and letters pending
     assert states[("draft", True, True)] == 8
     assert states[("submitted", True, True)] == 22
     assert states[("submitted", True, False)] == 6  # flagged, not rejected

@@ -33,15 +33,28 @@ def _login(page: Page, site):
     expect(page.get_by_role("link", name="Abmelden")).to_be_visible()
 
 
-def test_application_over_two_sessions_with_referee(
-    page: Page, site, django_user_model, tmp_path, browser
+def test_new_user_signs_up_and_applies_over_two_sessions_with_referee(
+    page: Page, site, tmp_path, browser
 ):
-    from allauth.account.models import EmailAddress
-
-    user = django_user_model.objects.create_user(
-        "erika@bund.example", "Sehr-geheimes-Passwort-2026", first_name="Erika", last_name="Muster"
+    # A new person signs up and verifies the address through the mailed link.
+    page.goto(site + "/konto/signup/")
+    page.get_by_label("Vorname").fill("Erika")
+    page.get_by_label("Nachname").fill("Muster")
+    page.get_by_label("E-Mail-Adresse").fill("erika@bund.example")
+    page.get_by_label("Passwort", exact=True).fill("Sehr-geheimes-Passwort-2026")
+    page.get_by_label("Passwort (Wiederholung)").fill("Sehr-geheimes-Passwort-2026")
+    page.get_by_label(re.compile("Ich habe die Datenschutzerklärung gelesen")).check()
+    page.locator("main form button[type=submit]").click()
+    expect(page.locator("h1")).to_have_text("Bestätigen Sie Ihre E-Mail-Adresse")
+    _clean(page)
+    confirm = OutboxMessage.objects.get(event_key="account.email_confirmation")
+    page.goto(
+        site
+        + re.sub(r"^https?://[^/]+", "", re.search(r"https?://\S+", confirm.body_text).group(0))
     )
-    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    _clean(page)
+    page.locator("main form button[type=submit]").click()
+    page.context.clear_cookies()
     cv, letter, motivation = (tmp_path / n for n in ("cv.pdf", "letter.pdf", "motivation.pdf"))
     cv.write_bytes(make_pdf())
     letter.write_bytes(make_pdf())

@@ -151,9 +151,9 @@ def load_demo_applications(cohort, staff) -> str:
                 )
             services.save_draft(application, fields, actor=user)
             person = f"{first} {last}"
+            _upload(application, "cv", "Lebenslauf", person)
             if state == "draft_partial":
                 continue
-            _upload(application, "cv", "Lebenslauf", person)
             _upload(
                 application,
                 "motivation_letter",
