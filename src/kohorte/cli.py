@@ -62,6 +62,8 @@ def cmd_demo(args) -> None:
     os.environ["KOHORTE_ENV"] = os.environ.get("KOHORTE_ENV", "demo")
     data_dir = Path(os.environ.get("KOHORTE_DATA_DIR", "var")).resolve()
     data_dir.mkdir(parents=True, exist_ok=True)
+    # Links in the demo's mails (referee links, unsubscribe) point at this demo server.
+    os.environ.setdefault("KOHORTE_BASE_URL", f"http://{args.host}:{args.port}")
     if args.reset and not os.environ.get("DATABASE_URL"):
         for suffix in ("", "-wal", "-shm"):
             (data_dir / f"kohorte.sqlite3{suffix}").unlink(missing_ok=True)
