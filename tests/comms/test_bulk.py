@@ -117,3 +117,31 @@ def test_send_now_queues_at_once(people, staff, smtp_server):
     batch = _batch(staff, action="send")
     assert batch.released_by == staff
     assert delivery.deliver_due().sent == 5
+
+
+def test_applicants_of_a_cohort_in_a_state_are_a_segment(demo_catalog, staff, django_user_model):
+    from kohorte.admissions import services as admissions
+    from kohorte.catalog.models import Cohort
+
+    cohort = Cohort.objects.get(slug="jahrgang-2")
+    users = [
+        django_user_model.objects.create_user(
+            f"b{i}@bund.example", "x", first_name=f"B{i}", last_name="Muster"
+        )
+        for i in range(3)
+    ]
+    applications = [admissions.start_application(cohort, u) for u in users]
+    admissions.withdraw_application(applications[0], actor=users[0])
+    label, count, samples = services.preview_batch(
+        f"applicants:{cohort.pk}:draft", "Frist", "Hallo {{ recipient_name }}"
+    )
+    assert count == 2 and label == f"Bewerber:innen im {cohort.name}: Entwurf"
+    assert {s[0].email for s in samples} == {"b1@bund.example", "b2@bund.example"}
+    _label, incomplete, _s = services.preview_batch(
+        f"applicants:{cohort.pk}:incomplete", "Frist", "Hallo"
+    )
+    assert incomplete == 2
+    _label, withdrawn, _s = services.preview_batch(
+        f"applicants:{cohort.pk}:withdrawn", "Frist", "Hallo"
+    )
+    assert withdrawn == 1

@@ -6,3 +6,9 @@ class AdmissionsConfig(AppConfig):
     name = "kohorte.admissions"
     label = "admissions"
     verbose_name = _("Bewerbungen")
+
+    def ready(self):
+        from kohorte.admissions.segments import applicant_segments
+        from kohorte.comms.segments import register_provider
+
+        register_provider(applicant_segments)
