@@ -59,7 +59,6 @@ def cmd_demo(args) -> None:
     os.environ.setdefault("KOHORTE_ENV", "demo")
     started = time.monotonic()
     ensure_assets()
-    os.environ["KOHORTE_ENV"] = os.environ.get("KOHORTE_ENV", "demo")
     data_dir = Path(os.environ.get("KOHORTE_DATA_DIR", "var")).resolve()
     data_dir.mkdir(parents=True, exist_ok=True)
     # Links in the demo's mails (referee links, unsubscribe) point at this demo server.

@@ -9,8 +9,6 @@ from django.utils import timezone, translation
 
 from kohorte.admissions.models import Application
 
-FONT_CSS = Path(settings.NODE_MODULES_DIR) / "@kern-ux" / "native" / "dist" / "fonts"
-
 
 def receipt_pdf(application: Application) -> bytes:
     from weasyprint import HTML  # imported here: loading pango takes a moment
@@ -27,4 +25,5 @@ def receipt_pdf(application: Application) -> bytes:
                 "language": language,
             },
         )
-    return HTML(string=html, base_url=str(FONT_CSS)).write_pdf(pdf_variant="pdf/ua-1")
+    fonts = Path(settings.NODE_MODULES_DIR) / "@kern-ux" / "native" / "dist" / "fonts"
+    return HTML(string=html, base_url=str(fonts)).write_pdf(pdf_variant="pdf/ua-1")

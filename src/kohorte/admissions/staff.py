@@ -3,7 +3,6 @@ extensions; exports. Staff see only the programs they belong to."""
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -25,6 +24,7 @@ from kohorte.admissions.models import (
 from kohorte.admissions.queries import staff_applications
 from kohorte.admissions.rules import cohorts_visible_to_staff, staff_program_ids
 from kohorte.catalog.models import Cohort
+from kohorte.core.access import login_and
 from kohorte.core.models import AuditLog
 from kohorte.core.uploads import private_file_response
 
@@ -104,16 +104,8 @@ def _staff_cohort(request, cohort_id) -> Cohort:
     return get_object_or_404(cohorts, pk=cohort_id)
 
 
-def staff_view(view):
-    def wrapper(request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        if staff_program_ids(request.user) == set():
-            raise Http404
-        return view(request, *args, **kwargs)
-
-    wrapper.__name__ = view.__name__
-    return wrapper
+# Staff of at least one program (or a superuser); each view then scopes by program.
+staff_view = login_and(lambda user: staff_program_ids(user) != set())
 
 
 @staff_view

@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -253,8 +253,6 @@ def receipt(request, program, cohort):
     application = _own_application(request, program, cohort)
     if application.status != Application.Status.SUBMITTED:
         raise Http404
-    from django.http import HttpResponse
-
     from kohorte.admissions.receipt import receipt_pdf
 
     response = HttpResponse(receipt_pdf(application), content_type="application/pdf")

@@ -335,7 +335,6 @@ class _Loader:
         shift = start - source.starts_on
         cohort.starts_on = start
         cohort.ends_on = source.ends_on + shift
-        self.shift = shift
         runs = []
         for run in source.runs.select_related("module", "location").prefetch_related("lecturers"):
             runs.append(

@@ -311,11 +311,15 @@ def bulk_context(recipient: Recipient) -> dict[str, str]:
     return {"recipient_name": recipient.name or recipient.email, "recipient_email": recipient.email}
 
 
-def preview_batch(segment_key: str, subject: str, body_text: str):
-    """The recipient count and the mail as the first two recipients would get it."""
+def _check_bulk_texts(subject: str, body_text: str) -> None:
     problems = check_texts(BULK_PLACEHOLDERS, subject=subject, body_text=body_text)
     if problems:
         raise ValidationError({field: str(problem) for field, problem in problems.items()})
+
+
+def preview_batch(segment_key: str, subject: str, body_text: str):
+    """The recipient count and the mail as the first two recipients would get it."""
+    _check_bulk_texts(subject, body_text)
     label, recipients = segment_recipients(segment_key)
     samples = [
         (r, render(subject, bulk_context(r)).strip(), render(body_text, bulk_context(r)))
@@ -339,8 +343,8 @@ def create_batch(
     ``action``: "hold" keeps every mail held until someone releases the batch; "schedule"
     releases it at ``scheduled_for``; "send" queues it at once. One audit row.
     """
-    label, _count, _samples = preview_batch(segment_key, subject, body_text)
-    _label, recipients = segment_recipients(segment_key)
+    _check_bulk_texts(subject, body_text)
+    label, recipients = segment_recipients(segment_key)
     if action == "schedule" and (scheduled_for is None or scheduled_for <= timezone.now()):
         raise ValidationError({"scheduled_for": _("Bitte einen Zeitpunkt in der Zukunft wählen.")})
     now = timezone.now()

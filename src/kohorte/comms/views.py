@@ -1,11 +1,8 @@
 """Staff pages for mail: the outbox ("Postausgang"), bulk sends, templates, per-person logs;
 and the public one-click unsubscribe."""
 
-from functools import wraps
-
 from django.contrib import messages
 from django.contrib.auth import get_user_model
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
@@ -21,20 +18,12 @@ from kohorte.comms.forms import BatchForm, OutboxFilterForm, TemplateForm
 from kohorte.comms.models import LANGUAGES, Batch, MessageTemplate, OutboxMessage
 from kohorte.comms.rules import can_manage_mail
 from kohorte.comms.segments import available_segments
+from kohorte.core.access import login_and
 
 PAGE_SIZE = 50
 
 
-def staff_only(view):
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        if not can_manage_mail(request.user):
-            raise Http404
-        return view(request, *args, **kwargs)
-
-    return wrapper
+staff_only = login_and(can_manage_mail)
 
 
 def _page(request, queryset):
