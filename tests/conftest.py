@@ -26,6 +26,12 @@ def _fresh_page_cache():
     forget_versions()
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Hashing a password the production way takes about 0.4 s; tests create many accounts."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def demo_catalog(db):
     """The demo program as `kohorte demo` loads it."""

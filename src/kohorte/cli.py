@@ -177,10 +177,13 @@ def cmd_worker(args) -> None:
 
     from kohorte.admissions.tasks import send_reminders
     from kohorte.comms.tasks import enqueue_delivery
+    from kohorte.selection.tasks import expire_offers
 
-    # After a restart, whatever waited in the outbox goes out first; reminders run daily.
+    # After a restart, whatever waited in the outbox goes out first; reminders run daily,
+    # the check for expired offers hourly.
     enqueue_delivery()
     send_reminders.enqueue()
+    expire_offers.enqueue()
 
     execute_from_command_line(["kohorte", "db_worker", *args.rest])
 

@@ -12,6 +12,7 @@ DEMO_DOMAIN = "example.org"
 ROLES = [
     ("staff", "programmteam"),
     ("reviewer", "gutachterin"),
+    ("chair", "vorsitz"),
     ("lecturer", "dozentin"),
     ("applicant", "bewerberin"),
 ]
@@ -53,6 +54,7 @@ def load_demo() -> list[tuple[str, str, str]]:
         user.first_name, user.last_name = {
             "staff": ("Paula", "Programm"),
             "reviewer": ("Greta", "Gutachter"),
+            "chair": ("Clara", "Vorsitz"),
             "lecturer": ("Dora", "Dozent"),
             "applicant": ("Bea", "Bewerber"),
         }[role]
@@ -66,7 +68,7 @@ def load_demo() -> list[tuple[str, str, str]]:
         if role == "staff":
             user.groups.add(staff_group)
             Membership.objects.get_or_create(user=user, role="staff", program=program)
-        elif role in {"reviewer", "lecturer"}:
+        elif role in {"reviewer", "lecturer", "chair"}:
             Membership.objects.get_or_create(user=user, role=role, cohort=current)
         logins.append((role, email, password))
     _demo_mail(current)
@@ -74,6 +76,14 @@ def load_demo() -> list[tuple[str, str, str]]:
 
     staff = User.objects.get(email=f"programmteam@{DEMO_DOMAIN}")
     link = load_demo_applications(current, staff)
+    from kohorte.selection.demo import load_selection_demo
+
+    load_selection_demo(
+        current,
+        reviewer=User.objects.get(email=f"gutachterin@{DEMO_DOMAIN}"),
+        chair=User.objects.get(email=f"vorsitz@{DEMO_DOMAIN}"),
+        staff=staff,
+    )
     if link:
         logins.append(("referee link", link, "(no login: the unanswered request)"))
     return logins

@@ -34,7 +34,7 @@ AUTHORITIES = [
 PLAN = [
     ("draft_partial", 10),
     ("complete", 8),
-    ("submitted", 22),
+    ("submitted", 40),
     ("letter_pending", 8),
     ("ineligible", 6),
     ("withdrawn", 6),

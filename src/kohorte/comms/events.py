@@ -119,14 +119,20 @@ register(
             "offer_url": Placeholder(
                 _("Link zum Angebot"), "https://kohorte.example.org/angebot/42/"
             ),
+            "accept_url": Placeholder(
+                _("Link zum Annehmen"), "https://kohorte.example.org/angebot/42/?antwort=ja"
+            ),
+            "decline_url": Placeholder(
+                _("Link zum Ablehnen"), "https://kohorte.example.org/angebot/42/?antwort=nein"
+            ),
         },
         subject={
             "de": "Zusage: {{ program_title }}",
             "en": "Offer of a place: {{ program_title }}",
         },
         body={
-            "de": "Guten Tag {{ recipient_name }},\n\nwir freuen uns, Ihnen einen Platz im {{ cohort_name }} anbieten zu können. Bitte nehmen Sie das Angebot bis {{ accept_by }} an:\n{{ offer_url }}\n\nMit freundlichen Grüßen\nIhr Programmteam",
-            "en": "Dear {{ recipient_name }},\n\nwe are pleased to offer you a place in {{ cohort_name }}. Please accept the offer by {{ accept_by }}:\n{{ offer_url }}\n\nKind regards\nThe programme team",
+            "de": "Guten Tag {{ recipient_name }},\n\nwir freuen uns, Ihnen einen Platz im {{ cohort_name }} anbieten zu können. Bitte antworten Sie bis {{ accept_by }}.\n\nAngebot annehmen:\n{{ accept_url }}\n\nAngebot ablehnen (der Platz geht dann an die nächste Person auf der Warteliste):\n{{ decline_url }}\n\nMit freundlichen Grüßen\nIhr Programmteam",
+            "en": "Dear {{ recipient_name }},\n\nwe are pleased to offer you a place in {{ cohort_name }}. Please answer by {{ accept_by }}.\n\nAccept the offer:\n{{ accept_url }}\n\nDecline the offer (the place then goes to the next person on the waiting list):\n{{ decline_url }}\n\nKind regards\nThe programme team",
         },
     )
 )
@@ -271,6 +277,62 @@ register(
         body={
             "de": "Guten Tag {{ recipient_name }},\n\nIhre Bewerbung für den {{ cohort_name }} ist noch nicht vollständig. Bewerbungsschluss ist am {{ deadline }}. Ihr Entwurf ist gespeichert; Sie können hier weitermachen:\n{{ application_url }}\n\nMit freundlichen Grüßen\nIhr Programmteam",
             "en": "Dear {{ recipient_name }},\n\nyour application for {{ cohort_name }} is not complete yet. The deadline is {{ deadline }}. Your draft is saved; you can continue here:\n{{ application_url }}\n\nKind regards\nThe programme team",
+        },
+    )
+)
+
+register(
+    MailEvent(
+        key="decision.waitlisted",
+        label=_("Warteliste"),
+        category=Category.TRANSACTIONAL,
+        placeholders={**RECIPIENT, **PROGRAM},
+        subject={
+            "de": "Ihre Bewerbung: Platz auf der Warteliste – {{ program_title }}",
+            "en": "Your application: a place on the waiting list – {{ program_title }}",
+        },
+        body={
+            "de": "Guten Tag {{ recipient_name }},\n\nvielen Dank für Ihre Bewerbung für den {{ cohort_name }}. Die Auswahlkommission hat Sie auf die Warteliste gesetzt. Wird ein Platz frei, bieten wir ihn Ihnen per E-Mail an; Sie müssen dafür nichts tun.\n\nMit freundlichen Grüßen\nIhr Programmteam",
+            "en": "Dear {{ recipient_name }},\n\nthank you for applying for {{ cohort_name }}. The selection committee has placed you on the waiting list. If a place becomes free, we will offer it to you by e-mail; you need not do anything.\n\nKind regards\nThe programme team",
+        },
+    )
+)
+register(
+    MailEvent(
+        key="decision.rejected",
+        label=_("Absage"),
+        category=Category.TRANSACTIONAL,
+        placeholders={**RECIPIENT, **PROGRAM},
+        subject={
+            "de": "Ihre Bewerbung: {{ program_title }}",
+            "en": "Your application: {{ program_title }}",
+        },
+        body={
+            "de": "Guten Tag {{ recipient_name }},\n\nvielen Dank für Ihre Bewerbung für den {{ cohort_name }}. Die Zahl der Plätze ist begrenzt, und die Auswahlkommission konnte Ihnen in diesem Jahrgang leider keinen Platz anbieten. Wir würden uns freuen, wenn Sie sich erneut bewerben.\n\nMit freundlichen Grüßen\nIhr Programmteam",
+            "en": "Dear {{ recipient_name }},\n\nthank you for applying for {{ cohort_name }}. Places are limited, and the selection committee was unfortunately unable to offer you a place in this cohort. We would be glad if you applied again.\n\nKind regards\nThe programme team",
+        },
+    )
+)
+register(
+    MailEvent(
+        key="selection.assigned",
+        label=_("Auswahlkommission: Bewerbungen zur Begutachtung"),
+        category=Category.TRANSACTIONAL,
+        placeholders={
+            **RECIPIENT,
+            **PROGRAM,
+            "count": Placeholder(_("Zahl der offenen Gutachten"), "12"),
+            "review_url": Placeholder(
+                _("Link zur Begutachtung"), "https://kohorte.example.org/kommission/3/"
+            ),
+        },
+        subject={
+            "de": "{{ count }} Bewerbungen zur Begutachtung – {{ cohort_name }}",
+            "en": "{{ count }} applications to review – {{ cohort_name }}",
+        },
+        body={
+            "de": "Guten Tag {{ recipient_name }},\n\nIhnen sind {{ count }} Bewerbungen für den {{ cohort_name }} zur Begutachtung zugeteilt. Sie finden sie hier:\n{{ review_url }}\n\nMit freundlichen Grüßen\nIhr Programmteam",
+            "en": "Dear {{ recipient_name }},\n\n{{ count }} applications for {{ cohort_name }} are assigned to you for review. You find them here:\n{{ review_url }}\n\nKind regards\nThe programme team",
         },
     )
 )

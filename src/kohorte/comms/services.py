@@ -178,12 +178,14 @@ def queue_mail(
     context: dict | None = None,
     concerning=None,
     idempotency_key: str | None = None,
+    batch: Batch | None = None,
 ) -> OutboxMessage:
     """Render the event's template in the recipient's language and put the mail in the outbox.
 
     The same idempotency key never queues a second mail: the first one is returned. A missing
     or malformed address, or an opt-out from a non-transactional category, is recorded as
-    rejected (visible to staff) and never sent. The worker is woken on commit.
+    rejected (visible to staff) and never sent. The worker is woken on commit. With a held or
+    scheduled ``batch`` the mail waits, held, until the batch is released.
     """
     event = EVENTS[event_key]
     email = (to or "").strip()
@@ -216,7 +218,10 @@ def queue_mail(
         message_id=make_msgid(domain=_domain()),
         state=State.QUEUED,
         next_attempt_at=timezone.now(),
+        batch=batch,
     )
+    if batch is not None and batch.state in {Batch.State.HELD, Batch.State.SCHEDULED}:
+        message.state, message.next_attempt_at = State.HELD, None
     _screen(message)
     try:
         with transaction.atomic():
@@ -446,3 +451,30 @@ def cancel_batch(batch: Batch, *, actor) -> None:
         )
         batch.save(update_fields=["state", "cancelled_at", "cancelled_by"])
         log_action("comms.batch_cancelled", actor=actor, target=batch)
+
+
+def open_event_batch(*, label: str, description: str, scheduled_for=None, actor) -> Batch:
+    """A batch for transactional mails that the code renders one by one (``queue_mail(batch=)``),
+    such as decision letters: held for review, or scheduled for ``scheduled_for``."""
+    scheduled = scheduled_for is not None and scheduled_for > timezone.now()
+    batch = Batch.objects.create(
+        segment="event",
+        segment_label=label,
+        category=Category.TRANSACTIONAL,
+        subject=label,
+        body_text=description,
+        state=Batch.State.SCHEDULED if scheduled else Batch.State.HELD,
+        scheduled_for=scheduled_for if scheduled else None,
+        created_by=actor,
+    )
+    log_action("comms.batch_created", actor=actor, target=batch, data={"action": "event"})
+    if scheduled:
+        from kohorte.comms.tasks import enqueue_release
+
+        transaction.on_commit(lambda: enqueue_release(batch.pk, scheduled_for))
+    return batch
+
+
+def close_event_batch(batch: Batch) -> None:
+    batch.recipient_count = batch.messages.count()
+    batch.save(update_fields=["recipient_count"])

@@ -105,6 +105,8 @@ INSTALLED_APPS = [
     "kohorte.comms",
     "kohorte.catalog",
     "kohorte.admissions",
+    "kohorte.selection",
+    "kohorte.teaching",
 ]
 
 MIDDLEWARE = [

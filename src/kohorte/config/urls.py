@@ -37,6 +37,7 @@ urlpatterns += i18n_patterns(
     path("barrierefreiheit/", core_views.accessibility, name="accessibility"),
     path("", include("kohorte.comms.urls")),
     path("", include("kohorte.admissions.staff_urls")),
+    path("", include("kohorte.selection.urls")),
     path("", include("kohorte.admissions.urls")),
     path("<slug:program>/", include("kohorte.catalog.urls")),
     prefix_default_language=False,

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.utils.functional import SimpleLazyObject
 from django.urls import Resolver404, resolve, reverse, translate_url
 from django.utils.translation import get_language, override
 
@@ -22,4 +23,15 @@ def site(request):
             with override(code):
                 url = reverse("home")
         links.append({"code": code, "name": name, "url": url})
-    return {"language_links": links, "LANGUAGE_CODE": current}
+    return {
+        "language_links": links,
+        "LANGUAGE_CODE": current,
+        # the person's roles, for the header links; one query, and only if a page asks
+        "nav_roles": SimpleLazyObject(lambda: _roles(request.user)),
+    }
+
+
+def _roles(user) -> set[str]:
+    if not user.is_authenticated:
+        return set()
+    return set(user.memberships.values_list("role", flat=True).distinct())

@@ -1,0 +1,52 @@
+from django.contrib import admin
+from modeltranslation.admin import TranslationTabularInline
+
+from kohorte.selection import models
+
+
+class CriterionInline(TranslationTabularInline):
+    model = models.Criterion
+    extra = 0
+
+
+class ConflictRuleInline(admin.TabularInline):
+    model = models.ConflictRule
+    extra = 0
+
+
+class CommitteeInline(admin.TabularInline):
+    model = models.CommitteeMember
+    extra = 0
+    autocomplete_fields = ["user"]
+
+
+@admin.register(models.SelectionSettings)
+class SelectionSettingsAdmin(admin.ModelAdmin):
+    list_display = ["cohort", "reviews_per_application", "blind_review", "show_other_reviews"]
+    readonly_fields = ["assignment_seed"]
+
+
+@admin.register(models.CommitteeMember)
+class CommitteeMemberAdmin(admin.ModelAdmin):
+    list_display = ["user", "cohort", "is_chair", "reviews", "capacity", "left_at"]
+    list_filter = ["cohort", "is_chair"]
+    autocomplete_fields = ["user"]
+
+
+@admin.register(models.Criterion)
+class CriterionAdmin(admin.ModelAdmin):
+    list_display = ["label", "cohort", "weight", "position"]
+    list_filter = ["cohort"]
+
+
+@admin.register(models.Conflict)
+class ConflictAdmin(admin.ModelAdmin):
+    list_display = ["reviewer", "application", "source", "reason", "created_at"]
+    list_filter = ["source"]
+    raw_id_fields = ["application"]
+
+
+@admin.register(models.ConflictRule)
+class ConflictRuleAdmin(admin.ModelAdmin):
+    list_display = ["kind", "cohort", "active"]
+    list_filter = ["cohort"]

@@ -1,0 +1,157 @@
+"""The ranking view's rows: every submitted application with its numbers, in a fixed number
+of queries (the applications, the reviews behind the numbers, decisions, locks, conflicts of
+the viewer, the latest proposal), whatever the number of rows."""
+
+from dataclasses import dataclass
+
+from django.db.models import F
+from django.utils.translation import gettext as _
+
+from kohorte.admissions.models import Application
+from kohorte.selection.models import Conflict, Decision, Lock, SelectionSettings
+from kohorte.selection.scoring import committee_numbers
+
+
+@dataclass
+class Row:
+    pk: int
+    uuid: str
+    name: str
+    authority: str
+    level: str
+    level_label: str
+    authority_kind: str
+    gender: str
+    gender_label: str
+    eligible: bool
+    reviews: int
+    raw: float | None
+    calibrated: float | None
+    stderr: float | None
+    spread: float | None
+    flagged: bool
+    decision: str
+    decision_label: str
+    proposed: str
+    lock: str
+    hidden: bool  # the viewer is in conflict with this application: no numbers
+
+
+def ranking_rows(cohort, viewer=None) -> list[Row]:
+    numbers = committee_numbers(cohort)
+    threshold = float(SelectionSettings.for_cohort(cohort).disagreement_threshold)
+    decisions = {
+        pk: (outcome, proposed)
+        for pk, outcome, proposed in Decision.objects.filter(
+            application__cohort=cohort, is_current=True
+        ).values_list("application_id", "outcome", "proposed")
+    }
+    locks = dict(
+        Lock.objects.filter(application__cohort=cohort).values_list("application_id", "kind")
+    )
+    conflicted = (
+        set(
+            Conflict.objects.filter(application__cohort=cohort, reviewer=viewer).values_list(
+                "application_id", flat=True
+            )
+        )
+        if viewer is not None
+        else set()
+    )
+    outcome_labels = dict(Decision.Outcome.choices)
+    rows = []
+    applications = (
+        Application.objects.filter(cohort=cohort, status=Application.Status.SUBMITTED)
+        .annotate(email=F("applicant__email"))
+        .only(
+            "pk",
+            "uuid",
+            "first_name",
+            "last_name",
+            "authority",
+            "federal_level",
+            "authority_kind",
+            "gender",
+            "is_eligible",
+        )
+    )
+    for a in applications:
+        hidden = a.pk in conflicted
+        spread = numbers.spread.get(a.pk)
+        outcome, proposed = decisions.get(a.pk, ("", ""))
+        rows.append(
+            Row(
+                pk=a.pk,
+                uuid=str(a.uuid),
+                name=f"{a.last_name}, {a.first_name}".strip(", ") or a.email,
+                authority=a.authority,
+                level=a.federal_level,
+                level_label=str(a.get_federal_level_display()),
+                authority_kind=str(a.get_authority_kind_display()),
+                gender=a.gender,
+                gender_label=str(a.get_gender_display()) if a.gender else "",
+                eligible=a.is_eligible,
+                reviews=0 if hidden else numbers.reviews.get(a.pk, 0),
+                raw=None if hidden else numbers.raw.get(a.pk),
+                calibrated=None if hidden else numbers.calibrated.get(a.pk),
+                stderr=None if hidden else numbers.stderr.get(a.pk),
+                spread=None if hidden else spread,
+                flagged=(not hidden) and spread is not None and spread >= threshold,
+                decision=outcome,
+                decision_label=str(outcome_labels.get(outcome, "")),
+                proposed=proposed,
+                lock=locks.get(a.pk, ""),
+                hidden=hidden,
+            )
+        )
+    return rows
+
+
+SORTS = {
+    "-calibrated": lambda r: (r.calibrated is None, -(r.calibrated or 0), r.name),
+    "-raw": lambda r: (r.raw is None, -(r.raw or 0), r.name),
+    "-spread": lambda r: (r.spread is None, -(r.spread or 0), r.name),
+    "name": lambda r: (r.name.casefold(),),
+    "level": lambda r: (r.level, -(r.calibrated or 0)),
+}
+
+
+def filter_rows(rows: list[Row], filters: dict) -> list[Row]:
+    if level := filters.get("level"):
+        rows = [r for r in rows if r.level == level]
+    if gender := filters.get("gender"):
+        rows = [r for r in rows if r.gender == gender]
+    if filters.get("eligible") in ("yes", "no"):
+        rows = [r for r in rows if r.eligible == (filters["eligible"] == "yes")]
+    if filters.get("flagged") == "yes":
+        rows = [r for r in rows if r.flagged]
+    if decision := filters.get("decision"):
+        rows = [r for r in rows if (r.decision or "none") == decision]
+    if q := (filters.get("q") or "").strip().casefold():
+        rows = [r for r in rows if q in r.name.casefold() or q in r.authority.casefold()]
+    return sorted(rows, key=SORTS.get(filters.get("sort") or "", SORTS["-calibrated"]))
+
+
+def export_rows(rows: list[Row]) -> list[dict]:
+    def num(value):
+        return round(value, 2) if value is not None else ""
+
+    return [
+        {
+            _("Name"): r.name,
+            _("Behörde"): r.authority,
+            _("Ebene"): r.level_label,
+            _("Art der Behörde"): r.authority_kind,
+            _("Geschlecht"): r.gender_label,
+            _("Voraussetzungen erfüllt"): _("ja") if r.eligible else _("nein"),
+            _("Gutachten"): r.reviews,
+            _("Note (roh)"): num(r.raw),
+            _("Note (kalibriert)"): num(r.calibrated),
+            _("Unsicherheit (±)"): num(r.stderr),
+            _("Spannweite"): num(r.spread),
+            _("zur Diskussion"): _("ja") if r.flagged else "",
+            _("Festlegung"): r.lock,
+            _("Entscheidung"): r.decision_label,
+        }
+        for r in rows
+    ]

@@ -1,0 +1,71 @@
+"""The committee report (PDF, WeasyPrint, tagged PDF/UA): composition of the selected cohort,
+score distributions, reliability, and every departure from the proposal with its reason."""
+
+from collections import Counter
+from pathlib import Path
+
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from kohorte.admissions.models import Application, AuthorityKind, FederalLevel, Gender
+from kohorte.selection.models import Decision
+from kohorte.selection.ranking import ranking_rows
+from kohorte.selection.scoring import committee_reliability
+
+
+def _share(counter: Counter, choices, total: int) -> list[dict]:
+    rows = []
+    for key, label in [*choices, ("", "–")]:
+        n = counter.get(key, 0)
+        if n:
+            rows.append({"label": label, "n": n, "percent": round(100 * n / total) if total else 0})
+    return rows
+
+
+def _histogram(values: list[float]) -> list[dict]:
+    bins = [(1 + 0.5 * i, 1.5 + 0.5 * i) for i in range(8)]
+    counts = [sum(1 for v in values if lo <= v < hi or (hi == 5 and v == 5)) for lo, hi in bins]
+    top = max(counts) or 1
+    return [
+        {"low": lo, "high": hi, "n": n, "width": round(100 * n / top)}
+        for (lo, hi), n in zip(bins, counts, strict=True)
+    ]
+
+
+def report_context(cohort, viewer=None) -> dict:
+    rows = ranking_rows(cohort, viewer=viewer)
+    admitted_ids = [r.pk for r in rows if r.decision == Decision.Outcome.ADMIT]
+    admitted = Application.objects.filter(pk__in=admitted_ids).only(
+        "federal_level", "authority_kind", "gender"
+    )
+    total = len(admitted_ids)
+    departures = (
+        Decision.objects.filter(application__cohort=cohort, is_current=True)
+        .exclude(proposed="")
+        .select_related("application", "decided_by")
+    )
+    return {
+        "cohort": cohort,
+        "generated_at": timezone.now(),
+        "counts": Counter(r.decision or "open" for r in rows),
+        "submitted": len(rows),
+        "admitted": total,
+        "by_level": _share(Counter(a.federal_level for a in admitted), FederalLevel.choices, total),
+        "by_kind": _share(
+            Counter(a.authority_kind for a in admitted), AuthorityKind.choices, total
+        ),
+        "by_gender": _share(Counter(a.gender for a in admitted), Gender.choices, total),
+        "raw_hist": _histogram([r.raw for r in rows if r.raw is not None]),
+        "calibrated_hist": _histogram([r.calibrated for r in rows if r.calibrated is not None]),
+        "reliability": committee_reliability(cohort),
+        "departures": [d for d in departures if d.outcome != d.proposed],
+    }
+
+
+def report_pdf(cohort, viewer=None) -> bytes:
+    from weasyprint import HTML
+
+    html = render_to_string("selection/report.html", report_context(cohort, viewer))
+    fonts = Path(settings.NODE_MODULES_DIR) / "@kern-ux" / "native" / "dist" / "fonts"
+    return HTML(string=html, base_url=str(fonts)).write_pdf(pdf_variant="pdf/ua-1")

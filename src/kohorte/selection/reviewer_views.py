@@ -1,0 +1,242 @@
+"""The committee member's pages: my assignments, one application at a time, my export.
+
+Every page here is reached through an assignment of the person asking; a conflict removes the
+assignment, so a reviewer cannot open, by URL or otherwise, an application they conflict with.
+Templates get the blind view (blind.py), never the Application."""
+
+import csv
+import io
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Q
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from kohorte.admissions.models import Document
+from kohorte.catalog.models import Cohort
+from kohorte.core.access import login_and
+from kohorte.core.uploads import private_file_response
+from kohorte.selection import services
+from kohorte.selection.blind import application_view
+from kohorte.selection.forms import ConflictForm, ReviewForm
+from kohorte.selection.models import Assignment, Review, SelectionSettings
+from kohorte.selection.rules import is_committee
+
+
+def _is_member(user) -> bool:
+    return user.memberships.filter(role__in=["reviewer", "chair"]).exists()
+
+
+member_view = login_and(_is_member)
+
+
+def _cohort(request, cohort_id) -> Cohort:
+    cohort = get_object_or_404(Cohort.objects.select_related("program"), pk=cohort_id)
+    if not is_committee(request.user, cohort):
+        raise Http404
+    return cohort
+
+
+def _mine(request, cohort):
+    return (
+        Assignment.objects.filter(application__cohort=cohort, reviewer=request.user)
+        .select_related("review")
+        .order_by("pk")
+    )
+
+
+def _assignment(request, cohort, pk) -> Assignment:
+    return get_object_or_404(
+        Assignment.objects.select_related("application__applicant", "application__cohort__program"),
+        pk=pk,
+        reviewer=request.user,
+        application__cohort=cohort,
+    )
+
+
+@member_view
+def home(request):
+    cohorts = (
+        Cohort.objects.filter(
+            memberships__user=request.user, memberships__role__in=["reviewer", "chair"]
+        )
+        .select_related("program")
+        .annotate(
+            assigned=Count(
+                "applications__assignments",
+                filter=Q(applications__assignments__reviewer=request.user),
+                distinct=True,
+            )
+        )
+        .distinct()
+    )
+    return render(request, "selection/reviewer_home.html", {"cohorts": cohorts})
+
+
+@member_view
+def assignments(request, cohort_id):
+    cohort = _cohort(request, cohort_id)
+    mine = list(_mine(request, cohort))
+    done = sum(1 for a in mine if getattr(a, "review", None) and a.review.submitted_at)
+    return render(
+        request,
+        "selection/reviewer_assignments.html",
+        {
+            "cohort": cohort,
+            "assignments": mine,
+            "done": done,
+            "total": len(mine),
+            "percent": round(100 * done / len(mine)) if mine else 0,
+        },
+    )
+
+
+def _next_open(request, cohort, after: Assignment):
+    open_ = _mine(request, cohort).filter(
+        Q(review__isnull=True) | Q(review__submitted_at__isnull=True)
+    )
+    return open_.filter(pk__gt=after.pk).first() or open_.exclude(pk=after.pk).first()
+
+
+@member_view
+def review(request, cohort_id, pk):
+    cohort = _cohort(request, cohort_id)
+    assignment = _assignment(request, cohort, pk)
+    settings_ = SelectionSettings.for_cohort(cohort)
+    criteria = list(cohort.criteria.all())
+    existing = Review.objects.filter(assignment=assignment).first()
+    if request.method == "POST":
+        form = ReviewForm(request.POST, criteria=criteria)
+        submit = "submit" in request.POST
+        if form.is_valid():
+            try:
+                services.save_review(
+                    assignment, form.cleaned_data, submit=submit, actor=request.user
+                )
+            except ValidationError as error:
+                if hasattr(error, "error_dict"):
+                    for field, errors in error.message_dict.items():
+                        form.add_error(field if field in form.fields else None, errors)
+                else:
+                    form.add_error(None, error.messages)
+            else:
+                if submit:
+                    messages.success(
+                        request,
+                        _("Das Gutachten zu %(code)s ist abgegeben.") % {"code": assignment.code},
+                    )
+                    nxt = _next_open(request, cohort, assignment)
+                    if nxt:
+                        return redirect("selection:review", cohort_id=cohort.pk, pk=nxt.pk)
+                    return redirect("selection:reviewer_home", cohort_id=cohort.pk)
+                messages.success(request, _("Der Entwurf ist gespeichert."))
+                return redirect("selection:review", cohort_id=cohort.pk, pk=assignment.pk)
+    else:
+        initial = {}
+        if existing:
+            initial = {"comment": existing.comment, "confidence": existing.confidence}
+            for s in existing.scores.all():
+                initial[f"score_{s.criterion_id}"] = s.value
+                initial[f"comment_{s.criterion_id}"] = s.comment
+        form = ReviewForm(initial=initial, criteria=criteria)
+    submitted = bool(existing and existing.submitted_at)
+    others = []
+    if submitted and settings_.show_other_reviews:
+        others = list(
+            Review.objects.filter(
+                assignment__application=assignment.application, submitted_at__isnull=False
+            )
+            .exclude(assignment=assignment)
+            .prefetch_related("scores__criterion")
+            .order_by("pk")
+        )
+    mine = list(_mine(request, cohort))
+    position = next((i for i, a in enumerate(mine, start=1) if a.pk == assignment.pk), 0)
+    return render(
+        request,
+        "selection/review.html",
+        {
+            "cohort": cohort,
+            "assignment": assignment,
+            "view": application_view(assignment, settings_),
+            "form": form,
+            "submitted": submitted,
+            "others": others,
+            "position": position,
+            "total": len(mine),
+            "conflict_form": ConflictForm(),
+        },
+    )
+
+
+@member_view
+def document(request, cohort_id, pk, document_pk):
+    cohort = _cohort(request, cohort_id)
+    assignment = _assignment(request, cohort, pk)
+    view = application_view(assignment, SelectionSettings.for_cohort(cohort))
+    shown = {d_pk: name for d_pk, _label, name in view.documents}
+    if document_pk not in shown:
+        raise Http404
+    doc = get_object_or_404(Document, pk=document_pk, application=assignment.application)
+    response = private_file_response(doc.storage_name, shown[document_pk], inline=True)
+    # shown in a frame beside the review form, on this site only
+    response["Content-Security-Policy"] = "default-src 'none'; frame-ancestors 'self'"
+    response["X-Frame-Options"] = "SAMEORIGIN"
+    return response
+
+
+@member_view
+@require_POST
+def declare_conflict(request, cohort_id, pk):
+    cohort = _cohort(request, cohort_id)
+    assignment = _assignment(request, cohort, pk)
+    form = ConflictForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Bitte nennen Sie kurz den Grund der Befangenheit."))
+        return redirect("selection:review", cohort_id=cohort.pk, pk=assignment.pk)
+    code = assignment.code
+    try:
+        services.declare_conflict(assignment, form.cleaned_data["reason"], actor=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("selection:review", cohort_id=cohort.pk, pk=assignment.pk)
+    messages.success(
+        request,
+        _(
+            "Ihre Befangenheit bei %(code)s ist vermerkt; die Bewerbung geht an ein anderes Mitglied."
+        )
+        % {"code": code},
+    )
+    return redirect("selection:reviewer_home", cohort_id=cohort.pk)
+
+
+@member_view
+def export(request, cohort_id):
+    """My reviews as CSV: codes, never names."""
+    cohort = _cohort(request, cohort_id)
+    criteria = list(cohort.criteria.all())
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";")
+    writer.writerow(
+        [_("Bewerbung"), *[c.label for c in criteria], _("Note"), _("Sicherheit"), _("abgegeben")]
+    )
+    for a in _mine(request, cohort).prefetch_related("review__scores"):
+        review = getattr(a, "review", None)
+        values = {s.criterion_id: s.value for s in review.scores.all()} if review else {}
+        writer.writerow(
+            [
+                a.code,
+                *[values.get(c.pk) or "" for c in criteria],
+                review.total if review and review.total is not None else "",
+                review.get_confidence_display() if review and review.confidence else "",
+                review.submitted_at.isoformat() if review and review.submitted_at else "",
+            ]
+        )
+    response = HttpResponse(
+        ("\ufeff" + out.getvalue()).encode(), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="gutachten-{cohort.slug}.csv"'
+    return response

@@ -1,0 +1,131 @@
+"""The committee's numbers for one cohort, read in a fixed number of queries.
+
+``committee_numbers(cohort)`` loads every submitted review once (one query), fits the
+calibration (engine.calibration) and returns, per application: the raw mean, the calibrated
+score with its uncertainty, the spread of its reviews, and per reviewer: the offset. The
+result is cached until a review is submitted or changed.
+"""
+
+import hashlib
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.core.cache import cache
+from django.db.models import Count, Max
+
+from kohorte.selection.engine import calibration, reliability
+from kohorte.selection.models import Review, Score, SelectionSettings
+
+
+@dataclass
+class Numbers:
+    raw: dict[int, float] = field(default_factory=dict)
+    calibrated: dict[int, float] = field(default_factory=dict)
+    stderr: dict[int, float] = field(default_factory=dict)
+    spread: dict[int, float] = field(default_factory=dict)
+    reviews: dict[int, int] = field(default_factory=dict)
+    offset: dict[int, float] = field(default_factory=dict)  # reviewer id -> offset
+    shared: dict[int, int] = field(default_factory=dict)
+    sigma: float = 0.0
+    triples: list[tuple[int, int, float]] = field(default_factory=list)
+
+
+def _version(cohort) -> str:
+    stamp = Review.objects.filter(
+        assignment__application__cohort=cohort, submitted_at__isnull=False
+    ).aggregate(n=Count("id"), last=Max("updated_at"))
+    settings_ = SelectionSettings.for_cohort(cohort)
+    raw = f"{stamp['n']}:{stamp['last']}:{settings_.shrinkage}"
+    return hashlib.sha1(raw.encode(), usedforsecurity=False).hexdigest()
+
+
+def committee_numbers(cohort) -> Numbers:
+    key = f"selection:numbers:{cohort.pk}:{_version(cohort)}"
+    numbers = cache.get(key)
+    if numbers is None:
+        numbers = _compute(cohort)
+        cache.set(key, numbers, 3600)
+    return numbers
+
+
+def _compute(cohort) -> Numbers:
+    triples = [
+        (a, r, float(t))
+        for a, r, t in Review.objects.filter(
+            assignment__application__cohort=cohort, submitted_at__isnull=False
+        ).values_list("assignment__application_id", "assignment__reviewer_id", "total")
+    ]
+    numbers = Numbers(triples=triples)
+    if not triples:
+        return numbers
+    shrinkage = float(SelectionSettings.for_cohort(cohort).shrinkage)
+    fit = calibration.fit(triples, shrinkage=shrinkage)
+    by_app = defaultdict(list)
+    for a, _r, t in triples:
+        by_app[a].append(t)
+    numbers.raw = fit.raw
+    numbers.calibrated = fit.quality
+    numbers.stderr = fit.stderr
+    numbers.offset = fit.offset
+    numbers.shared = fit.shared
+    numbers.sigma = fit.sigma
+    numbers.spread = {a: reliability.disagreement(v) for a, v in by_app.items()}
+    numbers.reviews = {a: len(v) for a, v in by_app.items()}
+    return numbers
+
+
+@dataclass
+class Reliability:
+    overall: reliability.Interval
+    criteria: list[tuple[object, reliability.Interval]]
+    icc_single: float | None
+    icc_average: float | None
+    reviews: int
+
+
+def committee_reliability(cohort, rounds: int = 200) -> Reliability:
+    key = f"selection:reliability:{cohort.pk}:{_version(cohort)}:{rounds}"
+    found = cache.get(key)
+    if found is None:
+        found = _reliability(cohort, rounds)
+        cache.set(key, found, 3600)
+    return found
+
+
+def _reliability(cohort, rounds) -> Reliability:
+    numbers = committee_numbers(cohort)
+    overall = reliability.alpha_interval(
+        reliability.matrix(numbers.triples), "ordinal", rounds=rounds, seed=cohort.pk
+    )
+    per_criterion = defaultdict(list)
+    for a, r, c, v in Score.objects.filter(
+        review__assignment__application__cohort=cohort,
+        review__submitted_at__isnull=False,
+        value__isnull=False,
+    ).values_list(
+        "review__assignment__application_id",
+        "review__assignment__reviewer_id",
+        "criterion",
+        "value",
+    ):
+        per_criterion[c].append((a, r, float(v)))
+    criteria = []
+    for criterion in cohort.criteria.all():
+        criteria.append(
+            (
+                criterion,
+                reliability.alpha_interval(
+                    reliability.matrix(per_criterion.get(criterion.pk, [])),
+                    "ordinal",
+                    rounds=rounds,
+                    seed=cohort.pk,
+                )
+                if per_criterion.get(criterion.pk)
+                else reliability.Interval(None, None, None),
+            )
+        )
+    groups = defaultdict(list)
+    for a, _r, t in numbers.triples:
+        groups[a].append(t)
+    single, average = reliability.icc_oneway(list(groups.values()))
+    return Reliability(overall, criteria, single, average, len(numbers.triples))

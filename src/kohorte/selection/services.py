@@ -1,0 +1,622 @@
+"""Selection: the only place that changes the selection's data. Views call these."""
+
+import hashlib
+import random
+import secrets
+from datetime import datetime, time, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Count, Q
+from django.urls import reverse
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import override
+
+from kohorte.admissions.models import Application
+from kohorte.comms import services as mail
+from kohorte.core.audit import log_action
+from kohorte.selection.engine import assignment as engine_assignment
+from kohorte.selection.models import (
+    Assignment,
+    CommitteeMember,
+    Conflict,
+    Criterion,
+    Decision,
+    Lock,
+    Offer,
+    Review,
+    Score,
+    SelectionSettings,
+)
+from kohorte.selection.signals import offer_accepted
+
+
+def reviewable(cohort):
+    """The applications the committee reviews: submitted and meeting the requirements."""
+    return Application.objects.filter(
+        cohort=cohort, status=Application.Status.SUBMITTED, is_eligible=True
+    )
+
+
+def active_reviewers(cohort) -> list[CommitteeMember]:
+    return list(
+        CommitteeMember.objects.filter(cohort=cohort, reviews=True, left_at__isnull=True)
+        .select_related("user")
+        .order_by("user_id")
+    )
+
+
+# --- conflicts -----------------------------------------------------------------------------
+def _norm(text: str) -> str:
+    return " ".join((text or "").casefold().split())
+
+
+def detect_conflicts(cohort) -> int:
+    """Apply the cohort's active rules; record each conflict found. Returns how many are new."""
+    kinds = set(cohort.conflict_rules.filter(active=True).values_list("kind", flat=True))
+    if not kinds:
+        return 0
+    members = CommitteeMember.objects.filter(cohort=cohort).select_related("user")
+    applications = list(
+        Application.objects.filter(cohort=cohort, status=Application.Status.SUBMITTED)
+        .select_related("applicant")
+        .only("id", "authority", "applicant__email")
+    )
+    existing = set(
+        Conflict.objects.filter(application__cohort=cohort).values_list(
+            "application_id", "reviewer_id"
+        )
+    )
+    new = []
+    for member in members:
+        own = _norm(member.authority)
+        declared = {
+            _norm(line) for line in member.declared_authorities.splitlines() if line.strip()
+        }
+        domain = member.user.email.rsplit("@", 1)[-1].lower()
+        for application in applications:
+            if (application.pk, member.user_id) in existing:
+                continue
+            authority = _norm(application.authority)
+            reason = None
+            if "same_authority" in kinds and own and authority == own:
+                reason = _("gleiche Behörde")
+            elif "declared_authority" in kinds and authority and authority in declared:
+                reason = _("Behörde aus der eigenen Erklärung")
+            elif (
+                "same_email_domain" in kinds
+                and application.applicant.email.rsplit("@", 1)[-1].lower() == domain
+            ):
+                reason = _("gleiche E-Mail-Domain")
+            if reason:
+                new.append(
+                    Conflict(
+                        application=application,
+                        reviewer=member.user,
+                        source=Conflict.Source.RULE,
+                        reason=reason,
+                    )
+                )
+                existing.add((application.pk, member.user_id))
+    Conflict.objects.bulk_create(new, ignore_conflicts=True)
+    # a conflict found after assignment removes the open assignment
+    Assignment.objects.filter(application__cohort=cohort, review__submitted_at__isnull=True).filter(
+        Q(
+            *[Q(application_id=c.application_id, reviewer_id=c.reviewer_id) for c in new],
+            _connector=Q.OR,
+        )
+        if new
+        else Q(pk__in=[])
+    ).delete()
+    return len(new)
+
+
+def conflict_pairs(cohort) -> set[tuple[int, int]]:
+    return set(
+        Conflict.objects.filter(application__cohort=cohort).values_list(
+            "application_id", "reviewer_id"
+        )
+    )
+
+
+# --- assignment ----------------------------------------------------------------------------
+def _problem(cohort, *, seed: int, keep_open: bool):
+    settings_ = SelectionSettings.for_cohort(cohort)
+    members = active_reviewers(cohort)
+    active_ids = {m.user_id for m in members}
+    app_ids = list(reviewable(cohort).order_by("id").values_list("id", flat=True))
+    existing = Assignment.objects.filter(application__cohort=cohort).values_list(
+        "application_id", "reviewer_id", "review__id"
+    )
+    # written (or started) reviews are kept, also of reviewers who left; open assignments of
+    # active reviewers are kept when only the gaps are to be filled
+    fixed = {
+        (a, r)
+        for a, r, review_id in existing
+        if review_id is not None or (keep_open and r in active_ids)
+    }
+    capacity = (
+        {m.user_id: m.capacity or 1 for m in members} if any(m.capacity for m in members) else {}
+    )
+    problem = engine_assignment.Problem(
+        applications=app_ids,
+        reviewers=[m.user_id for m in members],
+        per_application=settings_.reviews_per_application,
+        capacity=capacity,
+        conflicts=conflict_pairs(cohort),
+        fixed=fixed,
+        seed=seed,
+    )
+    return problem, settings_
+
+
+def precheck(cohort) -> dict[int, int]:
+    """Applications with too few reviewers free of conflict: application id -> how many."""
+    problem, _settings = _problem(cohort, seed=0, keep_open=True)
+    return engine_assignment.precheck(problem)
+
+
+@transaction.atomic
+def assign_reviewers(cohort, *, actor, seed: int | None = None, keep_open: bool = True):
+    """Assign reviewers (engine.assignment). ``keep_open=False`` recomputes every assignment
+    that has no review yet; ``True`` keeps them and only fills the gaps (after someone left).
+    Written reviews are always kept. The seed is recorded."""
+    seed = seed if seed is not None else secrets.randbelow(10**6)
+    detect_conflicts(cohort)
+    problem, settings_ = _problem(cohort, seed=seed, keep_open=keep_open)
+    plan = engine_assignment.assign(problem)
+    wanted = plan.pairs | problem.fixed
+    current = dict(
+        ((a, r), pk)
+        for pk, a, r in Assignment.objects.filter(application__cohort=cohort).values_list(
+            "pk", "application_id", "reviewer_id"
+        )
+    )
+    Assignment.objects.filter(
+        pk__in=[pk for pair, pk in current.items() if pair not in wanted], review__isnull=True
+    ).delete()
+    Assignment.objects.bulk_create(
+        [Assignment(application_id=a, reviewer_id=r) for a, r in sorted(wanted - set(current))],
+        batch_size=1000,
+    )
+    settings_.assignment_seed = seed
+    settings_.save(update_fields=["assignment_seed"])
+    log_action(
+        "selection.assigned",
+        actor=actor,
+        target=cohort,
+        data={
+            "seed": seed,
+            "keep_open": keep_open,
+            "assignments": len(wanted),
+            "short": {str(k): v for k, v in plan.short.items()},
+            "connected": plan.connected,
+        },
+    )
+    _notify_reviewers(cohort)
+    return plan
+
+
+def _notify_reviewers(cohort) -> None:
+    """One mail per reviewer with open reviews: a count and a link, never a name."""
+    base = settings.KOHORTE_BASE_URL.rstrip("/")
+    open_counts = (
+        Assignment.objects.filter(application__cohort=cohort)
+        .filter(Q(review__isnull=True) | Q(review__submitted_at__isnull=True))
+        .values("reviewer")
+        .annotate(n=Count("id"))
+    )
+    counts = {row["reviewer"]: row["n"] for row in open_counts}
+    stamp = timezone.now().strftime("%Y%m%d%H%M")
+    for member in active_reviewers(cohort):
+        if not counts.get(member.user_id):
+            continue
+        with override(member.user.preferred_language):
+            url = base + reverse("selection:reviewer_home", args=[cohort.pk])
+        mail.queue_mail(
+            "selection.assigned",
+            to=member.user.email,
+            user=member.user,
+            context={
+                "program_title": cohort.program.title,
+                "cohort_name": cohort.name,
+                "count": str(counts[member.user_id]),
+                "review_url": url,
+            },
+            idempotency_key=f"selection.assigned:{cohort.pk}:{member.user_id}:{stamp}",
+        )
+
+
+@transaction.atomic
+def reviewer_leaves(member: CommitteeMember, *, actor):
+    """A reviewer drops out: open assignments go to the others, written reviews stay."""
+    member.left_at = timezone.now()
+    member.save(update_fields=["left_at"])
+    Assignment.objects.filter(
+        application__cohort=member.cohort, reviewer=member.user, review__isnull=True
+    ).delete()
+    log_action("selection.reviewer_left", actor=actor, target=member)
+    return assign_reviewers(member.cohort, actor=actor, keep_open=True)
+
+
+@transaction.atomic
+def move_assignment(assignment: Assignment, reviewer, *, actor) -> Assignment:
+    """Give one assignment to another reviewer by hand (only before a review is started)."""
+    if hasattr(assignment, "review"):
+        raise ValidationError(_("Zu dieser Zuteilung gibt es schon ein Gutachten."))
+    cohort = assignment.application.cohort
+    if not CommitteeMember.objects.filter(
+        cohort=cohort, user=reviewer, reviews=True, left_at__isnull=True
+    ).exists():
+        raise ValidationError({"reviewer": _("Diese Person begutachtet in diesem Jahrgang nicht.")})
+    if Conflict.objects.filter(application=assignment.application, reviewer=reviewer).exists():
+        raise ValidationError({"reviewer": _("Diese Person ist bei dieser Bewerbung befangen.")})
+    if Assignment.objects.filter(application=assignment.application, reviewer=reviewer).exists():
+        raise ValidationError({"reviewer": _("Diese Person begutachtet die Bewerbung schon.")})
+    old = assignment.reviewer
+    assignment.reviewer, assignment.source = reviewer, Assignment.Source.MANUAL
+    assignment.save(update_fields=["reviewer", "source"])
+    log_action(
+        "selection.assignment_moved",
+        actor=actor,
+        target=assignment,
+        data={"from": old.pk, "to": reviewer.pk},
+    )
+    return assignment
+
+
+@transaction.atomic
+def declare_conflict(assignment: Assignment, reason: str, *, actor) -> Assignment | None:
+    """The reviewer declares a conflict: the assignment goes to the least-loaded free reviewer."""
+    if getattr(assignment, "review", None) and assignment.review.submitted_at:
+        raise ValidationError(_("Das Gutachten ist schon abgegeben."))
+    application = assignment.application
+    Conflict.objects.get_or_create(
+        application=application,
+        reviewer=assignment.reviewer,
+        defaults={"source": Conflict.Source.DECLARED, "reason": reason[:300]},
+    )
+    assignment.delete()
+    log_action("selection.conflict_declared", actor=actor, target=application)
+    cohort = application.cohort
+    taken = set(application.assignments.values_list("reviewer_id", flat=True))
+    blocked = set(application.conflicts.values_list("reviewer_id", flat=True))
+    loads = dict(
+        Assignment.objects.filter(application__cohort=cohort)
+        .values_list("reviewer")
+        .annotate(n=Count("id"))
+    )
+    free = [m.user for m in active_reviewers(cohort) if m.user_id not in taken | blocked]
+    if not free:
+        return None
+    rng = random.Random(application.pk)  # noqa: S311 (a tie-break, not a secret)
+    free.sort(key=lambda u: (loads.get(u.pk, 0), rng.random()))
+    return Assignment.objects.create(application=application, reviewer=free[0])
+
+
+# --- reviews -------------------------------------------------------------------------------
+def weighted_total(values: dict[int, int], criteria: list[Criterion]) -> Decimal:
+    total_weight = sum(c.weight for c in criteria)
+    value = sum(Decimal(values[c.pk]) * c.weight for c in criteria) / total_weight
+    return value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+@transaction.atomic
+def save_review(assignment: Assignment, data: dict, *, submit: bool, actor) -> Review:
+    """Store scores, comments and confidence. ``submit`` needs every criterion scored."""
+    criteria = list(assignment.application.cohort.criteria.all())
+    review, _created = Review.objects.select_for_update().get_or_create(assignment=assignment)
+    if review.submitted_at and not submit:
+        raise ValidationError(_("Das Gutachten ist schon abgegeben."))
+    values = {c.pk: data.get(f"score_{c.pk}") for c in criteria}
+    if submit:
+        errors = {
+            f"score_{c.pk}": _("Bitte vergeben Sie für „%(criterion)s“ 1 bis 5 Punkte.")
+            % {"criterion": c.label}
+            for c in criteria
+            if values[c.pk] in (None, "")
+        }
+        if not data.get("confidence"):
+            errors["confidence"] = _("Bitte geben Sie an, wie sicher Sie sich sind.")
+        if errors:
+            raise ValidationError(errors)
+    for c in criteria:
+        Score.objects.update_or_create(
+            review=review,
+            criterion=c,
+            defaults={
+                "value": values[c.pk] or None,
+                "comment": data.get(f"comment_{c.pk}", ""),
+            },
+        )
+    review.confidence = data.get("confidence") or None
+    review.comment = data.get("comment", "")
+    if submit:
+        review.total = weighted_total({k: int(v) for k, v in values.items()}, criteria)
+        first = review.submitted_at is None
+        review.submitted_at = review.submitted_at or timezone.now()
+        if first:
+            log_action("selection.review_submitted", actor=actor, target=assignment)
+    review.save()
+    return review
+
+
+# --- locks ---------------------------------------------------------------------------------
+@transaction.atomic
+def set_lock(application: Application, kind: str | None, reason: str, *, actor) -> None:
+    if kind in (None, ""):
+        Lock.objects.filter(application=application).delete()
+        log_action("selection.unlocked", actor=actor, target=application)
+        return
+    if not reason.strip():
+        raise ValidationError({"reason": _("Bitte begründen Sie die Festlegung.")})
+    Lock.objects.update_or_create(
+        application=application,
+        defaults={"kind": kind, "reason": reason.strip(), "created_by": actor},
+    )
+    log_action(
+        "selection.locked", actor=actor, target=application, data={"kind": kind, "reason": reason}
+    )
+
+
+# --- decisions -----------------------------------------------------------------------------
+def proposed_outcomes(cohort, proposal) -> dict[int, str]:
+    """What the proposal suggests per application: admit (selected), waitlist (the next in
+    line, as many as there are seats), reject (the rest)."""
+    if proposal is None or proposal.state == proposal.State.INFEASIBLE:
+        return {}
+    result = proposal.data.get("result", {})
+    selected = set(result.get("selected", []))
+    ranked = sorted(
+        (a for a in proposal.data.get("applicants", []) if a["id"] not in selected),
+        key=lambda a: (-(a["score"] or 0), result.get("lottery", {}).get(a["id"], 0)),
+    )
+    waitlist = {
+        a["id"] for a in ranked if a["eligible"] and a.get("lock") != "out" and a.get("reviews", 1)
+    }
+    waitlist = {a["id"] for a in ranked if a["id"] in waitlist}
+    ordered = [a["id"] for a in ranked if a["id"] in waitlist][: proposal.data.get("seats", 25)]
+    out = {}
+    for a in proposal.data.get("applicants", []):
+        pk = int(a["id"].lstrip("a"))
+        out[pk] = (
+            Decision.Outcome.ADMIT
+            if a["id"] in selected
+            else Decision.Outcome.WAITLIST
+            if a["id"] in set(ordered)
+            else Decision.Outcome.REJECT
+        )
+    return out
+
+
+def current_proposal(cohort):
+    return cohort.proposals.order_by("-created_at", "-id").first()
+
+
+@transaction.atomic
+def record_decision(application: Application, outcome: str, reason: str, *, actor, proposal=None):
+    """The chair's decision. Departing from the proposal needs a reason. Audited with the
+    proposal that stood at that moment."""
+    proposal = proposal or current_proposal(application.cohort)
+    proposed = proposed_outcomes(application.cohort, proposal).get(application.pk, "")
+    reason = (reason or "").strip()
+    if Conflict.objects.filter(application=application, reviewer=actor).exists():
+        raise ValidationError(
+            _("Sie sind bei dieser Bewerbung befangen; eine andere Person muss entscheiden.")
+        )
+    if proposed and outcome != proposed and not reason:
+        raise ValidationError(
+            {"reason": _("Sie weichen vom Vorschlag ab. Bitte begründen Sie die Entscheidung.")}
+        )
+    if Offer.objects.filter(application=application, status=Offer.Status.ACCEPTED).exists():
+        raise ValidationError(_("Das Angebot ist schon angenommen."))
+    Decision.objects.filter(application=application, is_current=True).update(is_current=False)
+    decision = Decision.objects.create(
+        application=application,
+        outcome=outcome,
+        proposed=proposed,
+        reason=reason,
+        proposal=proposal,
+        decided_by=actor,
+    )
+    log_action(
+        "selection.decided",
+        actor=actor,
+        target=application,
+        data={
+            "outcome": outcome,
+            "proposed": proposed,
+            "reason": reason,
+            "proposal": proposal.pk if proposal else None,
+        },
+    )
+    return decision
+
+
+@transaction.atomic
+def follow_proposal(cohort, *, actor) -> int:
+    """Record the proposal's outcome for every application that has no decision yet."""
+    proposal = current_proposal(cohort)
+    outcomes = proposed_outcomes(cohort, proposal)
+    decided = set(
+        Decision.objects.filter(application__cohort=cohort, is_current=True).values_list(
+            "application_id", flat=True
+        )
+    )
+    count = 0
+    for application in Application.objects.filter(pk__in=set(outcomes) - decided):
+        record_decision(application, outcomes[application.pk], "", actor=actor, proposal=proposal)
+        count += 1
+    return count
+
+
+# --- offers --------------------------------------------------------------------------------
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def offer_links(token: str, language: str) -> dict[str, str]:
+    base = settings.KOHORTE_BASE_URL.rstrip("/")
+    with override(language):
+        url = base + reverse("selection:offer", args=[token])
+    return {
+        "offer_url": url,
+        "accept_url": f"{url}?antwort=ja",
+        "decline_url": f"{url}?antwort=nein",
+    }
+
+
+def _respond_by(cohort, settings_, start) -> datetime:
+    day = start.date() + timedelta(days=settings_.offer_days)
+    return timezone.make_aware(datetime.combine(day, time(23, 59)))
+
+
+def _format(value, language: str) -> str:
+    with override(language):
+        return formats.date_format(timezone.localtime(value), "DATETIME_FORMAT")
+
+
+def create_offer(application: Application, *, actor, batch=None, start=None, replaces=None):
+    """Offer a place: an Offer row and its mail (held in ``batch`` or sent now)."""
+    cohort = application.cohort
+    settings_ = SelectionSettings.for_cohort(cohort)
+    start = start or timezone.now()
+    token = secrets.token_urlsafe(32)
+    offer = Offer.objects.create(
+        application=application,
+        token_hash=_hash(token),
+        respond_by=_respond_by(cohort, settings_, start),
+        created_by=actor,
+        replaces=replaces,
+    )
+    language = application.applicant.preferred_language
+    mail.queue_mail(
+        "decision.admitted",
+        to=application.applicant.email,
+        user=application.applicant,
+        context={
+            "program_title": cohort.program.title,
+            "cohort_name": cohort.name,
+            "accept_by": _format(offer.respond_by, language),
+            **offer_links(token, language),
+        },
+        concerning=offer,
+        batch=batch,
+    )
+    log_action("selection.offer_created", actor=actor, target=application)
+    return offer, token
+
+
+def decision_send_time(cohort) -> datetime:
+    """The decision date (by 15 July in the brochure), 9:00 Berlin time."""
+    return timezone.make_aware(datetime.combine(cohort.decision_on, time(9, 0)))
+
+
+@transaction.atomic
+def prepare_decision_mails(cohort, *, actor):
+    """Every current decision gets its mail, held in one batch for review and scheduled for the
+    decision date (held without a date if that is past). Admitted applicants get an offer."""
+    send_at = decision_send_time(cohort)
+    batch = mail.open_event_batch(
+        label=_("Auswahlentscheidungen – %(cohort)s") % {"cohort": cohort.name},
+        description=_("Zusagen mit Angebot, Wartelisten-Mitteilungen und Absagen."),
+        scheduled_for=send_at,
+        actor=actor,
+    )
+    decisions = Decision.objects.filter(application__cohort=cohort, is_current=True).select_related(
+        "application__applicant", "application__cohort__program"
+    )
+    already = set(
+        Offer.objects.filter(application__cohort=cohort).values_list("application_id", flat=True)
+    )
+    start = max(send_at, timezone.now())
+    for decision in decisions:
+        application = decision.application
+        if decision.outcome == Decision.Outcome.ADMIT:
+            if application.pk not in already:
+                create_offer(application, actor=actor, batch=batch, start=start)
+            continue
+        mail.queue_mail(
+            "decision.waitlisted"
+            if decision.outcome == Decision.Outcome.WAITLIST
+            else "decision.rejected",
+            to=application.applicant.email,
+            user=application.applicant,
+            context={"program_title": cohort.program.title, "cohort_name": cohort.name},
+            concerning=decision,
+            batch=batch,
+        )
+    mail.close_event_batch(batch)
+    log_action("selection.decision_mails", actor=actor, target=cohort, data={"batch": batch.pk})
+    return batch
+
+
+@transaction.atomic
+def offer_replacement(application: Application, *, actor):
+    """Staff confirm the next candidate for a free place: a decision and an offer, sent now."""
+    if Offer.objects.filter(
+        application=application, status__in=[Offer.Status.PENDING, Offer.Status.ACCEPTED]
+    ).exists():
+        raise ValidationError(_("Diese Person hat schon ein offenes Angebot."))
+    replaced = (
+        Offer.objects.filter(
+            application__cohort=application.cohort,
+            status__in=[Offer.Status.DECLINED, Offer.Status.EXPIRED, Offer.Status.WITHDRAWN],
+        )
+        .order_by("-responded_at", "-created_at")
+        .first()
+    )
+    record_decision(
+        application,
+        Decision.Outcome.ADMIT,
+        _("Nachrücken auf einen frei gewordenen Platz (Ersatztabelle des Vorschlags)."),
+        actor=actor,
+    )
+    return create_offer(application, actor=actor, replaces=replaced)
+
+
+def find_offer(token: str) -> Offer | None:
+    if not token or len(token) > 100:
+        return None
+    return (
+        Offer.objects.select_related("application__cohort__program", "application__applicant")
+        .filter(token_hash=_hash(token))
+        .first()
+    )
+
+
+@transaction.atomic
+def respond_to_offer(offer: Offer, accept: bool, *, now=None) -> Offer:
+    now = now or timezone.now()
+    offer = Offer.objects.select_for_update().get(pk=offer.pk)
+    if offer.status != Offer.Status.PENDING:
+        raise ValidationError(_("Dieses Angebot ist nicht mehr offen."))
+    if now > offer.respond_by:
+        offer.status = Offer.Status.EXPIRED
+        offer.save(update_fields=["status"])
+        raise ValidationError(_("Die Frist für dieses Angebot ist abgelaufen."))
+    offer.status = Offer.Status.ACCEPTED if accept else Offer.Status.DECLINED
+    offer.responded_at = now
+    offer.save(update_fields=["status", "responded_at"])
+    log_action(
+        "selection.offer_accepted" if accept else "selection.offer_declined",
+        actor=offer.application.applicant,
+        target=offer.application,
+    )
+    if accept:
+        offer_accepted.send(sender=Offer, application=offer.application, offer=offer)
+    return offer
+
+
+def expire_offers(now=None) -> int:
+    now = now or timezone.now()
+    expired = list(Offer.objects.filter(status=Offer.Status.PENDING, respond_by__lt=now))
+    for offer in expired:
+        Offer.objects.filter(pk=offer.pk, status=Offer.Status.PENDING).update(
+            status=Offer.Status.EXPIRED
+        )
+        log_action("selection.offer_expired", target=offer.application)
+    return len(expired)

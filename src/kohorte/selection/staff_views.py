@@ -1,0 +1,576 @@
+"""The chair's and the program team's pages: committee and assignment, ranking, reliability,
+the optimiser, decisions, offers, the report."""
+
+from django.contrib import messages
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, F, Q
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from kohorte.admissions import exports
+from kohorte.admissions.models import Application
+from kohorte.admissions.rules import staff_program_ids
+from kohorte.catalog.models import Cohort
+from kohorte.core.access import login_and
+from kohorte.core.models import AuditLog
+from kohorte.selection import optimiser, services
+from kohorte.selection.explanations import offset_sentence, rule_label, sentence
+from kohorte.selection.forms import (
+    AssignForm,
+    ConstraintsForm,
+    DecisionForm,
+    LockForm,
+    MoveForm,
+    RankingFilter,
+)
+from kohorte.selection.models import (
+    Assignment,
+    CommitteeMember,
+    Conflict,
+    Decision,
+    Lock,
+    Offer,
+    Proposal,
+    SelectionSettings,
+)
+from kohorte.selection.ranking import export_rows, filter_rows, ranking_rows
+from kohorte.selection.rules import can_decide, can_steer
+from kohorte.selection.scoring import committee_numbers, committee_reliability
+
+
+def _may_steer_any(user) -> bool:
+    return staff_program_ids(user) != set() or user.memberships.filter(role="chair").exists()
+
+
+steer_view = login_and(_may_steer_any)
+
+
+def _cohort(request, cohort_id) -> Cohort:
+    cohort = get_object_or_404(Cohort.objects.select_related("program"), pk=cohort_id)
+    if not can_steer(request.user, cohort):
+        raise Http404
+    return cohort
+
+
+def _conflicted(request, cohort) -> set[int]:
+    return set(
+        Conflict.objects.filter(application__cohort=cohort, reviewer=request.user).values_list(
+            "application_id", flat=True
+        )
+    )
+
+
+@steer_view
+def cohorts(request):
+    programs = staff_program_ids(request.user)
+    queryset = Cohort.objects.select_related("program")
+    visible = queryset.filter(
+        Q(memberships__user=request.user, memberships__role="chair")
+        | (Q() if programs is None else Q(program_id__in=programs))
+    ).distinct()
+    return render(request, "selection/staff_cohorts.html", {"cohorts": visible})
+
+
+@steer_view
+def dashboard(request, cohort_id):
+    cohort = _cohort(request, cohort_id)
+    settings_ = SelectionSettings.for_cohort(cohort)
+    if request.method == "POST":
+        form = AssignForm(request.POST)
+        if form.is_valid():
+            plan = services.assign_reviewers(
+                cohort,
+                actor=request.user,
+                seed=form.cleaned_data["seed"],
+                keep_open=form.cleaned_data["mode"] == "fill",
+            )
+            messages.success(
+                request,
+                _("Zuteilung gespeichert (Startwert %(seed)s).")
+                % {"seed": settings_.assignment_seed}
+                if plan.connected
+                else _(
+                    "Zuteilung gespeichert. Achtung: Die Kommission zerfällt in %(n)s Gruppen "
+                    "ohne gemeinsame Bewerbungen; die Kalibrierung ist dann nur innerhalb der "
+                    "Gruppen aussagekräftig."
+                )
+                % {"n": plan.components},
+            )
+            return redirect("selection:dashboard", cohort_id=cohort.pk)
+    else:
+        form = AssignForm()
+    settings_.refresh_from_db()
+    members = list(CommitteeMember.objects.filter(cohort=cohort).select_related("user"))
+    loads = {
+        row["reviewer"]: row
+        for row in Assignment.objects.filter(application__cohort=cohort)
+        .values("reviewer")
+        .annotate(
+            total=Count("id"),
+            done=Count("id", filter=Q(review__submitted_at__isnull=False)),
+        )
+    }
+    numbers = committee_numbers(cohort)
+    rows = []
+    for m in members:
+        load = loads.get(m.user_id, {"total": 0, "done": 0})
+        rows.append(
+            {
+                "member": m,
+                "total": load["total"],
+                "done": load["done"],
+                "offset": numbers.offset.get(m.user_id),
+                "sentence": offset_sentence(
+                    str(m.user), numbers.offset[m.user_id], numbers.shared.get(m.user_id, 0)
+                )
+                if m.user_id in numbers.offset
+                else "",
+            }
+        )
+    short = services.precheck(cohort)
+    short_apps = Application.objects.filter(pk__in=short).only("pk", "first_name", "last_name")
+    return render(
+        request,
+        "selection/dashboard.html",
+        {
+            "cohort": cohort,
+            "settings": settings_,
+            "rows": rows,
+            "form": form,
+            "short": [(a, short[a.pk]) for a in short_apps],
+            "reviewable": services.reviewable(cohort).count(),
+            "assigned": Assignment.objects.filter(application__cohort=cohort).count(),
+        },
+    )
+
+
+@steer_view
+@require_POST
+def member_leaves(request, cohort_id, member_id):
+    cohort = _cohort(request, cohort_id)
+    member = get_object_or_404(CommitteeMember, pk=member_id, cohort=cohort, left_at__isnull=True)
+    services.reviewer_leaves(member, actor=request.user)
+    messages.success(
+        request,
+        _("%(name)s ist ausgeschieden; offene Bewerbungen sind neu verteilt.")
+        % {"name": member.user},
+    )
+    return redirect("selection:dashboard", cohort_id=cohort.pk)
+
+
+@steer_view
+def assignment_list(request, cohort_id):
+    cohort = _cohort(request, cohort_id)
+    members = services.active_reviewers(cohort)
+    hidden = _conflicted(request, cohort)
+    queryset = (
+        Assignment.objects.filter(application__cohort=cohort)
+        .exclude(application_id__in=hidden)
+        .select_related("application", "reviewer", "review")
+        .order_by("application__last_name", "application_id", "pk")
+    )
+    page = Paginator(queryset, 50).get_page(request.GET.get("seite"))
+    return render(
+        request,
+        "selection/assignment_list.html",
+        {"cohort": cohort, "page": page, "move_form": MoveForm(members=members)},
+    )
+
+
+@steer_view
+@require_POST
+def assignment_move(request, cohort_id, pk):
+    cohort = _cohort(request, cohort_id)
+    assignment = get_object_or_404(
+        Assignment.objects.exclude(application_id__in=_conflicted(request, cohort)),
+        pk=pk,
+        application__cohort=cohort,
+    )
+    form = MoveForm(request.POST, members=services.active_reviewers(cohort))
+    if form.is_valid():
+        from kohorte.accounts.models import User
+
+        try:
+            services.move_assignment(
+                assignment, User.objects.get(pk=form.cleaned_data["reviewer"]), actor=request.user
+            )
+            messages.success(request, _("Die Zuteilung ist geändert."))
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+    else:
+        messages.error(request, _("Bitte wählen Sie eine Person aus der Liste."))
+    return redirect("selection:assignments", cohort_id=cohort.pk)
+
+
+@steer_view
+def ranking(request, cohort_id):
+    cohort = _cohort(request, cohort_id)
+    form = RankingFilter(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    rows = filter_rows(ranking_rows(cohort, viewer=request.user), filters)
+    page = Paginator(rows, 50).get_page(request.GET.get("seite"))
+    query = request.GET.copy()
+    query.pop("seite", None)
+    return render(
+        request,
+        "selection/ranking.html",
+        {
+            "cohort": cohort,
+            "form": form,
+            "page": page,
+            "query": query.urlencode(),
+            "count": len(rows),
+        },
+    )
+
+
+@steer_view
+def ranking_export(request, cohort_id, fmt):
+    if fmt not in {"csv", "xlsx"}:
+        raise Http404
+    cohort = _cohort(request, cohort_id)
+    form = RankingFilter(request.GET or None)
+    rows = filter_rows(
+        ranking_rows(cohort, viewer=request.user), form.cleaned_data if form.is_valid() else {}
+    )
+    data = export_rows(rows)
+    content, mime = {
+        "csv": (exports.as_csv, "text/csv; charset=utf-8"),
+        "xlsx": (
+            exports.as_xlsx,
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        ),
+    }[fmt]
+    response = HttpResponse(content(data), content_type=mime)
+    response["Content-Disposition"] = f'attachment; filename="rangliste-{cohort.slug}.{fmt}"'
+    return response
+
+
+@steer_view
+def reliability(request, cohort_id):
+    cohort = _cohort(request, cohort_id)
+    result = committee_reliability(cohort)
+    numbers = committee_numbers(cohort)
+    members = CommitteeMember.objects.filter(cohort=cohort).select_related("user")
+    offsets = [
+        (
+            m,
+            numbers.offset[m.user_id],
+            offset_sentence(
+                str(m.user), numbers.offset[m.user_id], numbers.shared.get(m.user_id, 0)
+            ),
+        )
+        for m in members
+        if m.user_id in numbers.offset
+    ]
+    return render(
+        request,
+        "selection/reliability.html",
+        {"cohort": cohort, "result": result, "offsets": offsets, "sigma": numbers.sigma},
+    )
+
+
+def _proposal_context(cohort, proposal):
+    if proposal is None:
+        return {}
+    data = proposal.data
+    result = data["result"]
+    applications = {
+        a.pk: a
+        for a in Application.objects.filter(cohort=cohort, status="submitted").only(
+            "pk", "uuid", "first_name", "last_name", "authority", "federal_level"
+        )
+    }
+    rows = {r["id"]: r for r in data["applicants"]}
+
+    def person(key):
+        a = applications.get(optimiser.application_pk(key)) if key else None
+        return a
+
+    selected = [
+        {
+            "row": rows[key],
+            "application": person(key),
+            "explanation": sentence(result["details"][key], rows[key].get("lock_reason", ""))
+            if key in result.get("details", {})
+            else "",
+            "replacement": person(result.get("replacements", {}).get(key, {}).get("next")),
+            "dropped": [
+                rule_label(k)
+                for k in result.get("replacements", {}).get(key, {}).get("dropped", [])
+            ],
+        }
+        for key in sorted(result["selected"], key=lambda k: -(rows[k]["score"] or 0))
+    ]
+    others = [
+        {
+            "row": r,
+            "application": person(r["id"]),
+            "explanation": sentence(result["details"][r["id"]], r.get("lock_reason", ""))
+            if r["id"] in result.get("details", {})
+            else "",
+        }
+        for r in sorted(data["applicants"], key=lambda r: -(r["score"] or 0))
+        if r["id"] not in set(result["selected"])
+    ]
+    return {
+        "proposal": proposal,
+        "binding": [rule_label(k) for k in result.get("binding", [])],
+        "conflicts": [rule_label(k) for k in result.get("conflicts", [])],
+        "selected": selected,
+        "others": others,
+    }
+
+
+@steer_view
+def proposal(request, cohort_id):
+    cohort = _cohort(request, cohort_id)
+    settings_ = SelectionSettings.for_cohort(cohort)
+    if request.method == "POST":
+        form = ConstraintsForm(request.POST)
+        if form.is_valid():
+            form.save_to(settings_)
+            new = optimiser.propose(cohort, actor=request.user, seed=form.cleaned_data.get("seed"))
+            if new.state == Proposal.State.INFEASIBLE:
+                messages.error(request, _("Mit diesen Regeln gibt es keine gültige Auswahl."))
+            else:
+                messages.success(request, _("Der Vorschlag ist berechnet."))
+            return redirect("selection:proposal", cohort_id=cohort.pk)
+    else:
+        form = ConstraintsForm(initial=ConstraintsForm.initial_from(settings_, cohort))
+    current = services.current_proposal(cohort)
+    return render(
+        request,
+        "selection/proposal.html",
+        {"cohort": cohort, "form": form, **_proposal_context(cohort, current)},
+    )
+
+
+@steer_view
+def proposal_progress(request, cohort_id, pk):
+    cohort = _cohort(request, cohort_id)
+    proposal = get_object_or_404(Proposal, pk=pk, cohort=cohort)
+    return render(request, "selection/_progress.html", {"cohort": cohort, "proposal": proposal})
+
+
+@steer_view
+def proposal_export(request, cohort_id, pk):
+    cohort = _cohort(request, cohort_id)
+    proposal = get_object_or_404(Proposal, pk=pk, cohort=cohort)
+    response = JsonResponse(
+        optimiser.export(proposal), json_dumps_params={"ensure_ascii": False, "indent": 2}
+    )
+    response["Content-Disposition"] = (
+        f'attachment; filename="vorschlag-{cohort.slug}-{proposal.pk}.json"'
+    )
+    return response
+
+
+@steer_view
+def application_detail(request, cohort_id, pk):
+    """The chair's view of one application: reviews, numbers, lock, decision, history."""
+    cohort = _cohort(request, cohort_id)
+    if pk in _conflicted(request, cohort):
+        raise Http404
+    application = get_object_or_404(
+        Application.objects.select_related("applicant"), pk=pk, cohort=cohort, status="submitted"
+    )
+    numbers = committee_numbers(cohort)
+    proposal_ = services.current_proposal(cohort)
+    proposed = services.proposed_outcomes(cohort, proposal_).get(application.pk, "")
+    decision = application.decisions.filter(is_current=True).first()
+    lock = Lock.objects.filter(application=application).first()
+    if request.method == "POST":
+        if "lock" in request.POST:
+            lock_form = LockForm(request.POST)
+            if lock_form.is_valid():
+                try:
+                    services.set_lock(
+                        application,
+                        lock_form.cleaned_data["kind"],
+                        lock_form.cleaned_data["reason"],
+                        actor=request.user,
+                    )
+                    messages.success(request, _("Die Festlegung ist gespeichert."))
+                    return redirect("selection:application", cohort_id=cohort.pk, pk=pk)
+                except ValidationError as error:
+                    for field, errors in error.message_dict.items():
+                        lock_form.add_error(field, errors)
+            decision_form = DecisionForm(initial={"outcome": proposed})
+        else:
+            lock_form = LockForm(
+                initial={"kind": lock.kind if lock else "", "reason": lock.reason if lock else ""}
+            )
+            decision_form = DecisionForm(request.POST)
+            if not can_decide(request.user, cohort):
+                raise Http404
+            if decision_form.is_valid():
+                try:
+                    services.record_decision(
+                        application,
+                        decision_form.cleaned_data["outcome"],
+                        decision_form.cleaned_data["reason"],
+                        actor=request.user,
+                    )
+                    messages.success(request, _("Die Entscheidung ist gespeichert."))
+                    return redirect("selection:decisions", cohort_id=cohort.pk)
+                except ValidationError as error:
+                    if hasattr(error, "error_dict"):
+                        for field, errors in error.message_dict.items():
+                            decision_form.add_error(field, errors)
+                    else:
+                        decision_form.add_error(None, error.messages)
+    else:
+        lock_form = LockForm(
+            initial={"kind": lock.kind if lock else "", "reason": lock.reason if lock else ""}
+        )
+        decision_form = DecisionForm(
+            initial={
+                "outcome": decision.outcome if decision else proposed,
+                "reason": decision.reason if decision else "",
+            }
+        )
+    reviews = (
+        application.assignments.filter(review__submitted_at__isnull=False)
+        .select_related("reviewer", "review")
+        .prefetch_related("review__scores__criterion")
+    )
+    history = AuditLog.objects.filter(
+        content_type=ContentType.objects.get_for_model(Application), object_id=str(pk)
+    ).select_related("actor")
+    detail = None
+    if proposal_ and proposal_.state == Proposal.State.EXPLAINED:
+        d = proposal_.data["result"]["details"].get(optimiser.applicant_id(pk))
+        row = next(
+            (r for r in proposal_.data["applicants"] if r["id"] == optimiser.applicant_id(pk)), {}
+        )
+        detail = sentence(d, row.get("lock_reason", "")) if d else None
+    return render(
+        request,
+        "selection/application.html",
+        {
+            "cohort": cohort,
+            "application": application,
+            "raw": numbers.raw.get(pk),
+            "calibrated": numbers.calibrated.get(pk),
+            "stderr": numbers.stderr.get(pk),
+            "spread": numbers.spread.get(pk),
+            "reviews": reviews,
+            "lock_form": lock_form,
+            "decision_form": decision_form,
+            "decision": decision,
+            "proposed": proposed,
+            "proposed_label": dict(Decision.Outcome.choices).get(proposed, ""),
+            "explanation": detail,
+            "may_decide": can_decide(request.user, cohort),
+            "history": history,
+            "documents": application.documents.filter(is_current=True).order_by("kind"),
+        },
+    )
+
+
+@steer_view
+def decisions(request, cohort_id):
+    cohort = _cohort(request, cohort_id)
+    if request.method == "POST":
+        if not can_decide(request.user, cohort):
+            raise Http404
+        if "follow" in request.POST:
+            n = services.follow_proposal(cohort, actor=request.user)
+            messages.success(
+                request, _("%(n)s Entscheidungen nach dem Vorschlag gespeichert.") % {"n": n}
+            )
+        elif "mails" in request.POST:
+            batch = services.prepare_decision_mails(cohort, actor=request.user)
+            messages.success(
+                request,
+                _("%(n)s Mails liegen zur Prüfung im Postausgang (Sammelsendung „%(label)s“).")
+                % {"n": batch.recipient_count, "label": batch.segment_label},
+            )
+        return redirect("selection:decisions", cohort_id=cohort.pk)
+    current = services.current_proposal(cohort)
+    proposed = services.proposed_outcomes(cohort, current)
+    rows = ranking_rows(cohort, viewer=request.user)
+    departures = (
+        Decision.objects.filter(application__cohort=cohort, is_current=True)
+        .exclude(proposed="")
+        .exclude(outcome=F("proposed"))
+        .select_related("application", "decided_by")
+    )
+    counts = {k: sum(1 for r in rows if r.decision == k) for k, _label in Decision.Outcome.choices}
+    return render(
+        request,
+        "selection/decisions.html",
+        {
+            "cohort": cohort,
+            "rows": sorted(rows, key=lambda r: (r.calibrated is None, -(r.calibrated or 0))),
+            "proposed": proposed,
+            "labels": dict(Decision.Outcome.choices),
+            "departures": departures,
+            "counts": counts,
+            "undecided": sum(1 for r in rows if not r.decision),
+            "may_decide": can_decide(request.user, cohort),
+            "proposal": current,
+        },
+    )
+
+
+@steer_view
+def offers(request, cohort_id):
+    cohort = _cohort(request, cohort_id)
+    if request.method == "POST":
+        candidate = int(request.POST.get("application", 0))
+        expected, _dropped = optimiser.next_candidate(cohort)
+        if candidate != expected:
+            messages.error(
+                request, _("Die Lage hat sich geändert; bitte prüfen Sie den neuen Vorschlag.")
+            )
+            return redirect("selection:offers", cohort_id=cohort.pk)
+        application = get_object_or_404(Application, pk=candidate, cohort=cohort)
+        try:
+            services.offer_replacement(application, actor=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(
+                request,
+                _("Das Angebot an %(name)s ist unterwegs.")
+                % {"name": f"{application.first_name} {application.last_name}"},
+            )
+        return redirect("selection:offers", cohort_id=cohort.pk)
+    offers_ = Offer.objects.filter(application__cohort=cohort).select_related("application")
+    counts = {s: 0 for s, _label in Offer.Status.choices}
+    for o in offers_:
+        counts[o.status] += 1
+    candidate_pk, dropped = optimiser.next_candidate(cohort)
+    candidate = Application.objects.filter(pk=candidate_pk).first() if candidate_pk else None
+    numbers = committee_numbers(cohort)
+    free = counts["declined"] + counts["expired"] + counts["withdrawn"]
+    return render(
+        request,
+        "selection/offers.html",
+        {
+            "cohort": cohort,
+            "offers": offers_,
+            "counts": counts,
+            "candidate": candidate,
+            "candidate_score": numbers.calibrated.get(candidate_pk),
+            "dropped": [rule_label(k) for k in dropped],
+            "free": free,
+            "participants": cohort.participations.count(),
+        },
+    )
+
+
+@steer_view
+def report(request, cohort_id):
+    from kohorte.selection.report import report_pdf
+
+    cohort = _cohort(request, cohort_id)
+    response = HttpResponse(report_pdf(cohort, viewer=request.user), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="auswahlbericht-{cohort.slug}.pdf"'
+    return response

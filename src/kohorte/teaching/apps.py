@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class TeachingConfig(AppConfig):
+    name = "kohorte.teaching"
+    label = "teaching"
+    verbose_name = _("Lehrbetrieb")
+
+    def ready(self):
+        from kohorte.teaching import signals  # noqa: F401 (connects the receivers)
