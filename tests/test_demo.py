@@ -17,15 +17,39 @@ def test_demo_loads_everything_once(client, settings, tmp_path):
     logins = load_demo()
     roles = [role for role, _email, _password in logins]
     assert roles == ["staff", "reviewer", "chair", "lecturer", "applicant", "referee link"]
-    states = Counter((a.status, a.is_complete, a.is_eligible) for a in Application.objects.all())
+    current = Application.objects.filter(cohort__slug="jahrgang-2")
+    states = Counter((a.status, a.is_complete, a.is_eligible) for a in current)
     assert states[("draft", False, True)] == 18  # partial drafts (a CV only) and letters pending
     assert states[("draft", True, True)] == 8
     assert states[("submitted", True, True)] == 40
     assert states[("submitted", True, False)] == 6  # flagged, not rejected
     assert states[("withdrawn", True, True)] == 6
     assert OutboxMessage.objects.filter(event_key="application.submitted").count() == 52
+    _assert_selection_demo()
     link = logins[-1][1]
     assert client.get(link.replace("http://127.0.0.1:8000", "")).status_code == 200
     before = Application.objects.count(), OutboxMessage.objects.count()
     assert load_demo()[-1][1] == link  # idempotent, and the link is printed again
     assert (Application.objects.count(), OutboxMessage.objects.count()) == before
+
+
+def _assert_selection_demo():
+    from kohorte.catalog.models import Cohort
+    from kohorte.selection.models import Assignment, Decision, Offer, Proposal
+
+    current, past = Cohort.objects.get(slug="jahrgang-2"), Cohort.objects.get(slug="jahrgang-1")
+    # the current cohort: complete reviews, an explained proposal, decisions, one departure
+    assert current.proposals.get().state == Proposal.State.EXPLAINED
+    reviewed = Assignment.objects.filter(application__cohort=current).exclude(
+        reviewer__email="gutachterin@example.org"
+    )
+    assert reviewed.count() == 40 * 3 and not reviewed.filter(review__submitted_at=None).exists()
+    decisions = Decision.objects.filter(application__cohort=current, is_current=True)
+    assert decisions.count() == 46 and sum(d.departs for d in decisions) == 1
+    # the demo reviewer has open assignments to try
+    assert Assignment.objects.filter(
+        reviewer__email="gutachterin@example.org", review__isnull=True
+    ).count() == 6
+    # the 2024 cohort is selected: 25 participants, one declined and replaced
+    assert past.participations.count() == 25
+    assert Offer.objects.filter(application__cohort=past, status="declined").count() == 1

@@ -67,9 +67,7 @@ def test_reviewer_leaves_written_reviews_stay(committee):
     for application in committee["applications"]:
         assert application.assignments.count() == 3, application
     loads = [
-        Assignment.objects.filter(reviewer=r).count()
-        for r in committee["reviewers"]
-        if r != leaver
+        Assignment.objects.filter(reviewer=r).count() for r in committee["reviewers"] if r != leaver
     ]
     assert max(loads) - min(loads) <= 1
 

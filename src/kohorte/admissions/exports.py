@@ -1,13 +1,12 @@
 """One row per application, for CSV, XLSX and JSON (staff view and `export_applications`)."""
 
-import csv
-import io
 import json
 
 from django.utils import timezone
 
 from kohorte.admissions.models import Document
 from kohorte.admissions.queries import staff_applications
+from kohorte.core import tables
 
 COLUMNS = [
     "id",
@@ -61,34 +60,12 @@ def rows(cohort, filters=None) -> list[dict]:
     ]
 
 
-def _safe(value):
-    """Neutralise spreadsheet formulas in text cells (CSV/XLSX injection)."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
 def as_csv(data: list[dict]) -> bytes:
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=COLUMNS, delimiter=";")
-    writer.writeheader()
-    for row in data:
-        writer.writerow({k: _safe(v) for k, v in row.items()})
-    return ("\ufeff" + out.getvalue()).encode("utf-8")  # BOM: Excel opens UTF-8 correctly
+    return tables.as_csv(data, COLUMNS)
 
 
 def as_xlsx(data: list[dict]) -> bytes:
-    from openpyxl import Workbook
-
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "Bewerbungen"
-    sheet.append(COLUMNS)
-    for row in data:
-        sheet.append([_safe(row[c]) for c in COLUMNS])
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return tables.as_xlsx(data, COLUMNS, "Bewerbungen")
 
 
 def as_json(data: list[dict]) -> bytes:

@@ -1,6 +1,6 @@
 from django.conf import settings
-from django.utils.functional import SimpleLazyObject
 from django.urls import Resolver404, resolve, reverse, translate_url
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import get_language, override
 
 

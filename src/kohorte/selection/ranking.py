@@ -132,11 +132,29 @@ def filter_rows(rows: list[Row], filters: dict) -> list[Row]:
     return sorted(rows, key=SORTS.get(filters.get("sort") or "", SORTS["-calibrated"]))
 
 
-def export_rows(rows: list[Row]) -> list[dict]:
+def export_rows(rows: list[Row]) -> tuple[list[str], list[dict]]:
+    """The columns (translated headers) and one dict per row."""
+
     def num(value):
         return round(value, 2) if value is not None else ""
 
-    return [
+    columns = [
+        _("Name"),
+        _("Behörde"),
+        _("Ebene"),
+        _("Art der Behörde"),
+        _("Geschlecht"),
+        _("Voraussetzungen erfüllt"),
+        _("Gutachten"),
+        _("Note (roh)"),
+        _("Note (kalibriert)"),
+        _("Unsicherheit (±)"),
+        _("Spannweite"),
+        _("zur Diskussion"),
+        _("Festlegung"),
+        _("Entscheidung"),
+    ]
+    return columns, [
         {
             _("Name"): r.name,
             _("Behörde"): r.authority,

@@ -11,10 +11,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from kohorte.admissions import exports
 from kohorte.admissions.models import Application
 from kohorte.admissions.rules import staff_program_ids
 from kohorte.catalog.models import Cohort
+from kohorte.core import tables
 from kohorte.core.access import login_and
 from kohorte.core.models import AuditLog
 from kohorte.selection import optimiser, services
@@ -237,15 +237,16 @@ def ranking_export(request, cohort_id, fmt):
     rows = filter_rows(
         ranking_rows(cohort, viewer=request.user), form.cleaned_data if form.is_valid() else {}
     )
-    data = export_rows(rows)
-    content, mime = {
-        "csv": (exports.as_csv, "text/csv; charset=utf-8"),
-        "xlsx": (
-            exports.as_xlsx,
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        ),
-    }[fmt]
-    response = HttpResponse(content(data), content_type=mime)
+    columns, data = export_rows(rows)
+    if fmt == "csv":
+        response = HttpResponse(
+            tables.as_csv(data, columns), content_type="text/csv; charset=utf-8"
+        )
+    else:
+        response = HttpResponse(
+            tables.as_xlsx(data, columns, _("Rangliste")),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
     response["Content-Disposition"] = f'attachment; filename="rangliste-{cohort.slug}.{fmt}"'
     return response
 
