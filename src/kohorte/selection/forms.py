@@ -107,6 +107,13 @@ class RankingFilter(forms.Form):
         required=False,
         choices=[("", _("alle")), ("none", _("noch offen")), *Decision.Outcome.choices],
     )
+    per_page = forms.TypedChoiceField(
+        label=_("Zeilen je Seite"),
+        required=False,
+        coerce=int,
+        empty_value=50,
+        choices=[(50, "50"), (100, "100"), (250, "250")],
+    )
     sort = forms.ChoiceField(
         label=_("Sortierung"),
         required=False,

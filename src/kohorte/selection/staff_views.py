@@ -212,7 +212,7 @@ def ranking(request, cohort_id):
     form = RankingFilter(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
     rows = filter_rows(ranking_rows(cohort, viewer=request.user), filters)
-    page = Paginator(rows, 50).get_page(request.GET.get("seite"))
+    page = Paginator(rows, filters.get("per_page") or 50).get_page(request.GET.get("seite"))
     query = request.GET.copy()
     query.pop("seite", None)
     return render(
