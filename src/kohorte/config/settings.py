@@ -210,7 +210,7 @@ ACCOUNT_RATE_LIMITS = {
 }
 KOHORTE_SIGNUP_OPEN = env_bool("KOHORTE_SIGNUP_OPEN", True)
 # The version of the privacy notice that people accept when they sign up.
-KOHORTE_PRIVACY_VERSION = env("KOHORTE_PRIVACY_VERSION", "2026-11-25")
+KOHORTE_PRIVACY_VERSION = env("KOHORTE_PRIVACY_VERSION", "2026-11-25.2")
 
 # --- Internationalisation -------------------------------------------------------------------
 LANGUAGE_CODE = "de"
