@@ -139,9 +139,9 @@ def _current(cohort, reviewer, chair) -> None:
     if admitted.exists():
         services.record_decision(
             admitted.last().application,
-            Decision.Outcome.WAITLIST,
-            "Die Bewerberin kann laut eigener Mitteilung erst ab dem nächsten Jahrgang "
-            "teilnehmen; Platz auf der Warteliste auf ihren Wunsch.",
+            Decision.Outcome.REJECT,
+            "Kann laut eigener Mitteilung erst im nächsten Jahrgang teilnehmen und bewirbt "
+            "sich dann erneut; der Platz geht an die Warteliste.",
             actor=chair,
         )
     services.prepare_decision_mails(cohort, actor=chair)

@@ -212,6 +212,8 @@ def next_candidate(cohort, proposal: Proposal | None = None) -> tuple[int | None
     rows = proposal.data["applicants"]
     constraints = engine.Constraints(seats=proposal.data["seats"], **proposal.data["constraints"])
     offers = Offer.objects.filter(application__cohort=cohort)
+    if not offers.exists():
+        return None, []  # no offers out yet: places are filled by the decisions first
     keep = {
         applicant_id(pk)
         for pk in offers.filter(

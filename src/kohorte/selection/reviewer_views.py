@@ -221,7 +221,13 @@ def export(request, cohort_id):
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";")
     writer.writerow(
-        [_("Bewerbung"), *[c.label for c in criteria], _("Note"), _("Sicherheit"), _("abgegeben")]
+        [
+            _("Bewerbung"),
+            *[c.label for c in criteria],
+            _("gewichtete Note"),
+            _("Sicherheit"),
+            _("abgegeben"),
+        ]
     )
     for a in _mine(request, cohort).prefetch_related("review__scores"):
         review = getattr(a, "review", None)
