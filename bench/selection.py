@@ -248,7 +248,9 @@ def bench_pretalx(args, work: Path):
         wait(base + "/orga/login/")
         client = httpx.Client(timeout=60, follow_redirects=True)
         page = client.get(base + "/orga/login/").text
-        token = re.search(r'csrfmiddlewaretoken"? type="?hidden"? value="?([A-Za-z0-9]+)', page).group(1)
+        token = re.search(
+            r'csrfmiddlewaretoken"? type="?hidden"? value="?([A-Za-z0-9]+)', page
+        ).group(1)
         client.post(
             base + "/orga/login/",
             data={

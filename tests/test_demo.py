@@ -47,9 +47,12 @@ def _assert_selection_demo():
     decisions = Decision.objects.filter(application__cohort=current, is_current=True)
     assert decisions.count() == 46 and sum(d.departs for d in decisions) == 1
     # the demo reviewer has open assignments to try
-    assert Assignment.objects.filter(
-        reviewer__email="gutachterin@example.org", review__isnull=True
-    ).count() == 6
+    assert (
+        Assignment.objects.filter(
+            reviewer__email="gutachterin@example.org", review__isnull=True
+        ).count()
+        == 6
+    )
     # the 2024 cohort is selected: 25 participants, one declined and replaced
     assert past.participations.count() == 25
     assert Offer.objects.filter(application__cohort=past, status="declined").count() == 1

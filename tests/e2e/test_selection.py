@@ -164,9 +164,7 @@ def test_selection_story(page: Page, story):
     page.get_by_role("button", name="Entscheidung speichern").click()
     expect(page.get_by_text("Bitte begründen Sie die Entscheidung.")).to_be_visible()
     _no_serious_violations(page)
-    page.locator("textarea[name=reason]").fill(
-        "Nimmt bereits an einem anderen Programm teil."
-    )
+    page.locator("textarea[name=reason]").fill("Nimmt bereits an einem anderen Programm teil.")
     page.get_by_role("button", name="Entscheidung speichern").click()
     expect(page.get_by_text("Die Entscheidung ist gespeichert.")).to_be_visible()
     expect(page.get_by_role("region", name="Abweichungen vom Vorschlag")).to_contain_text(
