@@ -275,3 +275,25 @@ def test_list_pages_cost_the_same_queries_at_any_size(client, committee, page):
     review_all(cohort)
     client.get(url)
     assert _count(client, url) == small
+
+
+def test_reviewer_declares_authorities_in_advance(client, committee):
+    cohort = committee["cohort"]
+    services.assign_reviewers(cohort, actor=committee["chair"], seed=2)
+    reviewer = committee["reviewers"][4]  # works at "Ministerium Y": no conflict by rule
+    client.force_login(reviewer)
+    response = client.post(
+        f"/kommission/{cohort.pk}/", {"authorities": "Stadt   Jena\nStaatskanzlei Sachsen"}
+    )
+    assert response.status_code == 302
+    conflicted = {
+        a.pk
+        for a in committee["applications"]
+        if a.authority in {"Stadt Jena", "Staatskanzlei Sachsen"}
+    }
+    assert conflicted <= set(
+        Conflict.objects.filter(reviewer=reviewer).values_list("application_id", flat=True)
+    )
+    assert not Assignment.objects.filter(reviewer=reviewer, application_id__in=conflicted).exists()
+    for application in committee["applications"]:
+        assert application.assignments.count() == 3

@@ -7,3 +7,12 @@ class KohorteFormRenderer(TemplatesSetting):
 
     form_template_name = "kohorte/forms/form.html"
     field_template_name = "kohorte/forms/field.html"
+
+
+def add_errors(form, error) -> None:
+    """Put a service's ValidationError on the form: at its field where it names one."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)

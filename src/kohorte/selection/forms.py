@@ -6,6 +6,7 @@ from kohorte.selection.models import Decision, Lock, Review
 
 LEVELS = [(k, v) for k, v in FederalLevel.choices if k != "other"]
 GENDERS = [(k, v) for k, v in Gender.choices if k != "not_say"]
+BOUNDS = [("level", LEVELS), ("gender", GENDERS)]
 
 
 class ReviewForm(forms.Form):
@@ -54,6 +55,19 @@ class ConflictForm(forms.Form):
         label=_("Warum sind Sie befangen?"),
         max_length=300,
         help_text=_("Zum Beispiel: Ich kenne die Person aus der eigenen Behörde."),
+    )
+
+
+class DeclareForm(forms.Form):
+    authorities = forms.CharField(
+        label=_("Behörden, bei denen Sie befangen sind"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "Eine je Zeile, zum Beispiel eine frühere Dienststelle. Bewerbungen aus diesen "
+            "Behörden werden Ihnen nicht zugeteilt."
+        ),
     )
 
 
@@ -137,32 +151,15 @@ class ConstraintsForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for key, label in LEVELS:
-            self.fields[f"level_min_{key}"] = forms.IntegerField(
-                label=_("mindestens: %(level)s") % {"level": label},
-                required=False,
-                min_value=0,
-                max_value=1000,
-            )
-            self.fields[f"level_max_{key}"] = forms.IntegerField(
-                label=_("höchstens: %(level)s") % {"level": label},
-                required=False,
-                min_value=0,
-                max_value=1000,
-            )
-        for key, label in GENDERS:
-            self.fields[f"gender_min_{key}"] = forms.IntegerField(
-                label=_("mindestens: %(gender)s") % {"gender": label},
-                required=False,
-                min_value=0,
-                max_value=1000,
-            )
-            self.fields[f"gender_max_{key}"] = forms.IntegerField(
-                label=_("höchstens: %(gender)s") % {"gender": label},
-                required=False,
-                min_value=0,
-                max_value=1000,
-            )
+        for prefix, keys in BOUNDS:
+            for key, label in keys:
+                for bound, text in (
+                    ("min", _("mindestens: %(what)s")),
+                    ("max", _("höchstens: %(what)s")),
+                ):
+                    self.fields[f"{prefix}_{bound}_{key}"] = forms.IntegerField(
+                        label=text % {"what": label}, required=False, min_value=0, max_value=1000
+                    )
         self.fields["seed"] = forms.IntegerField(
             label=_("Startwert für das Los (optional)"),
             required=False,
@@ -173,7 +170,7 @@ class ConstraintsForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        for prefix, keys in (("level", LEVELS), ("gender", GENDERS)):
+        for prefix, keys in BOUNDS:
             for key, _label in keys:
                 low, high = data.get(f"{prefix}_min_{key}"), data.get(f"{prefix}_max_{key}")
                 if low is not None and high is not None and low > high:
@@ -199,7 +196,7 @@ class ConstraintsForm(forms.Form):
         data = self.cleaned_data
         settings_.seats = data["seats"]
         settings_.max_per_authority = data.get("max_per_authority")
-        for prefix, keys in (("level", LEVELS), ("gender", GENDERS)):
+        for prefix, keys in BOUNDS:
             for bound in ("min", "max"):
                 setattr(
                     settings_,

@@ -18,11 +18,12 @@ from django.views.decorators.http import require_POST
 from kohorte.admissions.models import Document
 from kohorte.catalog.models import Cohort
 from kohorte.core.access import login_and
+from kohorte.core.forms import add_errors
 from kohorte.core.uploads import private_file_response
 from kohorte.selection import services
 from kohorte.selection.blind import application_view
-from kohorte.selection.forms import ConflictForm, ReviewForm
-from kohorte.selection.models import Assignment, Review, SelectionSettings
+from kohorte.selection.forms import ConflictForm, DeclareForm, ReviewForm
+from kohorte.selection.models import Assignment, CommitteeMember, Review, SelectionSettings
 from kohorte.selection.rules import is_committee
 
 
@@ -79,6 +80,20 @@ def home(request):
 @member_view
 def assignments(request, cohort_id):
     cohort = _cohort(request, cohort_id)
+    member = CommitteeMember.objects.filter(cohort=cohort, user=request.user).first()
+    declare_form = DeclareForm(
+        request.POST or None,
+        initial={"authorities": member.declared_authorities if member else ""},
+    )
+    if request.method == "POST" and member and declare_form.is_valid():
+        found = services.declare_authorities(
+            member, declare_form.cleaned_data["authorities"], actor=request.user
+        )
+        messages.success(
+            request,
+            _("Ihre Angaben sind gespeichert; %(n)s Befangenheiten neu erkannt.") % {"n": found},
+        )
+        return redirect("selection:reviewer_home", cohort_id=cohort.pk)
     mine = list(_mine(request, cohort))
     done = sum(1 for a in mine if getattr(a, "review", None) and a.review.submitted_at)
     return render(
@@ -90,6 +105,7 @@ def assignments(request, cohort_id):
             "done": done,
             "total": len(mine),
             "percent": round(100 * done / len(mine)) if mine else 0,
+            "declare_form": declare_form if member else None,
         },
     )
 
@@ -117,11 +133,7 @@ def review(request, cohort_id, pk):
                     assignment, form.cleaned_data, submit=submit, actor=request.user
                 )
             except ValidationError as error:
-                if hasattr(error, "error_dict"):
-                    for field, errors in error.message_dict.items():
-                        form.add_error(field if field in form.fields else None, errors)
-                else:
-                    form.add_error(None, error.messages)
+                add_errors(form, error)
             else:
                 if submit:
                     messages.success(

@@ -23,6 +23,7 @@ from kohorte.selection.models import (
     Assignment,
     CommitteeMember,
     Conflict,
+    ConflictRule,
     Criterion,
     Decision,
     Lock,
@@ -160,7 +161,9 @@ def precheck(cohort) -> dict[int, int]:
 
 
 @transaction.atomic
-def assign_reviewers(cohort, *, actor, seed: int | None = None, keep_open: bool = True):
+def assign_reviewers(
+    cohort, *, actor, seed: int | None = None, keep_open: bool = True, notify: bool = True
+):
     """Assign reviewers (engine.assignment). ``keep_open=False`` recomputes every assignment
     that has no review yet; ``True`` keeps them and only fills the gaps (after someone left).
     Written reviews are always kept. The seed is recorded."""
@@ -196,7 +199,8 @@ def assign_reviewers(cohort, *, actor, seed: int | None = None, keep_open: bool 
             "connected": plan.connected,
         },
     )
-    _notify_reviewers(cohort)
+    if notify:
+        _notify_reviewers(cohort)
     return plan
 
 
@@ -240,6 +244,23 @@ def reviewer_leaves(member: CommitteeMember, *, actor):
     ).delete()
     log_action("selection.reviewer_left", actor=actor, target=member)
     return assign_reviewers(member.cohort, actor=actor, keep_open=True)
+
+
+@transaction.atomic
+def declare_authorities(member: CommitteeMember, text: str, *, actor) -> int:
+    """A member declares in advance the authorities they are conflicted with (one per line).
+    Conflicts are found at once; open assignments that now conflict go to others."""
+    lines = [" ".join(line.split()) for line in text.splitlines() if line.strip()]
+    member.declared_authorities = "\n".join(lines)[:5000]
+    member.save(update_fields=["declared_authorities"])
+    ConflictRule.objects.get_or_create(
+        cohort=member.cohort, kind=ConflictRule.Kind.DECLARED_AUTHORITY
+    )
+    found = detect_conflicts(member.cohort)
+    log_action("selection.authorities_declared", actor=actor, target=member)
+    if found and Assignment.objects.filter(application__cohort=member.cohort).exists():
+        assign_reviewers(member.cohort, actor=actor, keep_open=True, notify=False)
+    return found
 
 
 @transaction.atomic

@@ -16,6 +16,7 @@ from kohorte.admissions.rules import staff_program_ids
 from kohorte.catalog.models import Cohort
 from kohorte.core import tables
 from kohorte.core.access import login_and
+from kohorte.core.forms import add_errors
 from kohorte.core.models import AuditLog
 from kohorte.selection import optimiser, services
 from kohorte.selection.explanations import offset_sentence, rule_label, sentence
@@ -399,8 +400,7 @@ def application_detail(request, cohort_id, pk):
                     messages.success(request, _("Die Festlegung ist gespeichert."))
                     return redirect("selection:application", cohort_id=cohort.pk, pk=pk)
                 except ValidationError as error:
-                    for field, errors in error.message_dict.items():
-                        lock_form.add_error(field, errors)
+                    add_errors(lock_form, error)
             decision_form = DecisionForm(initial={"outcome": proposed})
         else:
             lock_form = LockForm(
@@ -420,11 +420,7 @@ def application_detail(request, cohort_id, pk):
                     messages.success(request, _("Die Entscheidung ist gespeichert."))
                     return redirect("selection:decisions", cohort_id=cohort.pk)
                 except ValidationError as error:
-                    if hasattr(error, "error_dict"):
-                        for field, errors in error.message_dict.items():
-                            decision_form.add_error(field, errors)
-                    else:
-                        decision_form.add_error(None, error.messages)
+                    add_errors(decision_form, error)
     else:
         lock_form = LockForm(
             initial={"kind": lock.kind if lock else "", "reason": lock.reason if lock else ""}

@@ -58,21 +58,50 @@ def _free(problem: Problem) -> dict[str, list[str]]:
     }
 
 
-def targets(problem: Problem, slots: int, rng: random.Random) -> dict[str, int]:
-    """Share ``slots`` out equally or by capacity; extra slots by lottery (largest remainder)."""
+def targets(
+    problem: Problem, slots: int, rng: random.Random, limit: dict[str, int] | None = None
+) -> dict[str, int]:
+    """Share ``slots`` out equally or by capacity; extra slots by lottery (largest remainder).
+
+    Nobody's share exceeds ``limit`` (the applications they can review at all, one review
+    each); what a capped reviewer cannot take is shared among the others (water-filling).
+    """
     reviewers = problem.reviewers
     if not reviewers:
         return {}
-    weights = {r: (problem.capacity.get(r, 0) if problem.capacity else 1) for r in reviewers}
-    total = sum(weights.values()) or len(reviewers)
-    exact = {r: slots * weights[r] / total for r in reviewers}
-    base = {r: int(exact[r]) for r in reviewers}
-    order = list(reviewers)
+    limit = limit or {r: slots for r in reviewers}
+    weights = {r: (problem.capacity.get(r, 0) if problem.capacity else 1) or 0 for r in reviewers}
+    if not any(weights.values()):
+        weights = dict.fromkeys(reviewers, 1)
+    share: dict[str, int] = {}
+    open_ = [r for r in reviewers if weights[r] > 0]
+    remaining = slots
+    exact: dict[str, float] = {}
+    while open_:
+        total = sum(weights[r] for r in open_)
+        exact = {r: remaining * weights[r] / total for r in open_}
+        capped = [r for r in open_ if exact[r] > limit[r]]
+        if not capped:
+            break
+        for r in capped:
+            share[r] = limit[r]
+            remaining -= limit[r]
+            open_.remove(r)
+    for r in open_:
+        share[r] = int(exact[r])
+    for r in reviewers:
+        share.setdefault(r, 0)
+    order = list(open_)
     rng.shuffle(order)
-    order.sort(key=lambda r: exact[r] - base[r], reverse=True)
-    for r in order[: slots - sum(base.values())]:
-        base[r] += 1
-    return base
+    order.sort(key=lambda r: exact[r] - share[r], reverse=True)
+    extra = slots - sum(share.values())
+    for r in order:
+        if extra <= 0:
+            break
+        if share[r] < limit[r]:
+            share[r] += 1
+            extra -= 1
+    return share
 
 
 def assign(problem: Problem) -> Plan:
@@ -90,7 +119,11 @@ def assign(problem: Problem) -> Plan:
         max(0, min(r_needed - len(by_app[a]), len(set(free[a]) - by_app[a])))
         for a in problem.applications
     )
-    goal = targets(problem, slots, rng)
+    reachable = {
+        r: sum(1 for a in problem.applications if (a, r) not in problem.conflicts)
+        for r in problem.reviewers
+    }
+    goal = targets(problem, slots, rng, reachable)
     loads = {r: 0 for r in problem.reviewers}
     for _, r in pairs:
         loads[r] += 1
