@@ -5,6 +5,13 @@ from pathlib import Path
 
 import pytest
 from django.core.cache import cache
+from hypothesis import settings as hypothesis_settings
+
+# Property tests (hypothesis) draw the same examples on every run, so that CI is reproducible;
+# `HYPOTHESIS_PROFILE=explore uv run pytest tests/selection` draws new ones on each run.
+hypothesis_settings.register_profile("default", derandomize=True, database=None)
+hypothesis_settings.register_profile("explore", derandomize=False)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 # Playwright's sync API runs an event loop in the test thread; Django's ORM calls from the same
 # thread are safe here.

@@ -240,47 +240,57 @@ def _components(reviewers, by_app) -> list[set[str]]:
     return [g for g in groups.values() if g & loaded]
 
 
-def _connect(problem, pairs, movable, by_app, rng) -> int:
-    """Join the co-review graph's components by swaps that keep every load the same."""
+def _swap(pairs, movable, by_app, a, x, b, y) -> None:
+    for app, old, new in ((a, x, y), (b, y, x)):
+        pairs.discard((app, old))
+        movable.discard((app, old))
+        by_app[app].discard(old)
+        pairs.add((app, new))
+        movable.add((app, new))
+        by_app[app].add(new)
+
+
+def _connect(problem, pairs, movable, by_app, rng, budget: int = 5000) -> int:
+    """Join the co-review graph's components by swaps that keep every load the same.
+
+    A swap gives reviewer x's application a (in one component) to reviewer y and y's
+    application b (in another) to x. It is kept only if it lowers the number of components,
+    so the search never cycles; ``budget`` bounds the swaps tried.
+    """
     conflicts = problem.conflicts
-    for _ in range(len(problem.reviewers) * 2):
+    count = len(_components(problem.reviewers, by_app))
+    tried = 0
+    while count > 1 and tried < budget:
         components = _components(problem.reviewers, by_app)
-        if len(components) <= 1:
-            return len(components)
-        first, second = components[0], components[1]
-        swap = None
-        apps_first = [a for a, m in by_app.items() if m & first]
-        apps_second = [a for a, m in by_app.items() if m & second]
-        rng.shuffle(apps_first)
-        rng.shuffle(apps_second)
-        for a in apps_first:
-            for b in apps_second:
-                for x in sorted(by_app[a]):
+        first = components[0]
+        inside = [a for a, m in by_app.items() if m & first]
+        outside = [a for a, m in by_app.items() if not m & first and m]
+        rng.shuffle(inside)
+        rng.shuffle(outside)
+        improved = False
+        for a in inside:
+            for b in outside:
+                for x in sorted(by_app[a] & first):
                     if (a, x) not in movable or x in by_app[b] or (b, x) in conflicts:
                         continue
                     for y in sorted(by_app[b]):
                         if (b, y) not in movable or y in by_app[a] or (a, y) in conflicts:
                             continue
-                        # after the swap a keeps another first-component reviewer, or the
-                        # swap would only move the split
-                        if len(by_app[a]) < 2 and len(by_app[b]) < 2:
-                            continue
-                        swap = (a, x, b, y)
+                        tried += 1
+                        _swap(pairs, movable, by_app, a, x, b, y)
+                        after = len(_components(problem.reviewers, by_app))
+                        if after < count:
+                            count, improved = after, True
+                            break
+                        _swap(pairs, movable, by_app, a, y, b, x)  # undo
+                        if tried >= budget:
+                            return count
+                    if improved:
                         break
-                    if swap:
-                        break
-                if swap:
+                if improved:
                     break
-            if swap:
+            if improved:
                 break
-        if swap is None:
-            return len(components)
-        a, x, b, y = swap
-        for app, old, new in ((a, x, y), (b, y, x)):
-            pairs.discard((app, old))
-            movable.discard((app, old))
-            by_app[app].discard(old)
-            pairs.add((app, new))
-            movable.add((app, new))
-            by_app[app].add(new)
-    return len(_components(problem.reviewers, by_app))
+        if not improved:
+            return count
+    return count
