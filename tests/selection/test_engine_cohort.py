@@ -1,6 +1,5 @@
 """The optimiser against brute force, on small instances that hypothesis generates."""
 
-
 import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st

@@ -206,3 +206,18 @@ def test_export_command_writes_the_documented_format(committee, tmp_path):
     # anyone can re-check: the selected applicants' scores add up to the objective
     scores = {a["id"]: a["score"] for a in data["applicants"]}
     assert round(sum(scores[i] for i in result["selected"]), 2) == result["objective"]
+
+
+def test_answer_after_the_deadline_marks_the_offer_expired(committee):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    cohort, _ = _decide_and_offer(committee)
+    services.prepare_decision_mails(cohort, actor=committee["chair"])
+    offer = Offer.objects.first()
+    with pytest.raises(ValidationError):
+        services.respond_to_offer(offer, True, now=timezone.now() + timedelta(days=400))
+    offer.refresh_from_db()
+    assert offer.status == "expired"
+    assert not Participation.objects.filter(application=offer.application).exists()

@@ -609,26 +609,32 @@ def find_offer(token: str) -> Offer | None:
     )
 
 
-@transaction.atomic
 def respond_to_offer(offer: Offer, accept: bool, *, now=None) -> Offer:
+    """The applicant's answer. Past the deadline the offer is marked expired (and stays so)."""
     now = now or timezone.now()
-    offer = Offer.objects.select_for_update().get(pk=offer.pk)
-    if offer.status != Offer.Status.PENDING:
-        raise ValidationError(_("Dieses Angebot ist nicht mehr offen."))
-    if now > offer.respond_by:
-        offer.status = Offer.Status.EXPIRED
-        offer.save(update_fields=["status"])
+    expired = False
+    with transaction.atomic():
+        offer = Offer.objects.select_for_update().get(pk=offer.pk)
+        if offer.status != Offer.Status.PENDING:
+            raise ValidationError(_("Dieses Angebot ist nicht mehr offen."))
+        if now > offer.respond_by:
+            offer.status = Offer.Status.EXPIRED
+            offer.save(update_fields=["status"])
+            log_action("selection.offer_expired", target=offer.application)
+            expired = True
+        else:
+            offer.status = Offer.Status.ACCEPTED if accept else Offer.Status.DECLINED
+            offer.responded_at = now
+            offer.save(update_fields=["status", "responded_at"])
+            log_action(
+                "selection.offer_accepted" if accept else "selection.offer_declined",
+                actor=offer.application.applicant,
+                target=offer.application,
+            )
+            if accept:
+                offer_accepted.send(sender=Offer, application=offer.application, offer=offer)
+    if expired:
         raise ValidationError(_("Die Frist für dieses Angebot ist abgelaufen."))
-    offer.status = Offer.Status.ACCEPTED if accept else Offer.Status.DECLINED
-    offer.responded_at = now
-    offer.save(update_fields=["status", "responded_at"])
-    log_action(
-        "selection.offer_accepted" if accept else "selection.offer_declined",
-        actor=offer.application.applicant,
-        target=offer.application,
-    )
-    if accept:
-        offer_accepted.send(sender=Offer, application=offer.application, offer=offer)
     return offer
 
 
