@@ -1,8 +1,6 @@
 """Every write of the admissions app. Each state change writes one audit row and sends its mail
 on commit, through the outbox."""
 
-import hashlib
-import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -11,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.urls import reverse
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
@@ -27,6 +25,8 @@ from kohorte.catalog.models import RequiredDocument
 from kohorte.comms.models import OutboxMessage
 from kohorte.comms.services import queue_mail
 from kohorte.core.audit import log_action
+from kohorte.core.formatting import in_language
+from kohorte.core.tokens import hash_token, new_token, plausible
 from kohorte.core.uploads import check_pdf, store_private
 
 Status = Application.Status
@@ -209,12 +209,6 @@ def eligibility_problems(application: Application) -> list[str]:
 
 
 # --- submission ----------------------------------------------------------------------------
-def _in_language(value, language: str, fmt: str = "DATETIME_FORMAT") -> str:
-    """A date and time as the recipient reads it: their language, Berlin time."""
-    with override(language):
-        return formats.date_format(timezone.localtime(value), fmt)
-
-
 def _mail_context(application: Application) -> dict:
     return {
         "program_title": application.cohort.program.title,
@@ -255,7 +249,7 @@ def submit_application(application: Application, *, actor, now=None) -> Applicat
         transaction.on_commit(lambda: [default_storage.delete(d.storage_name) for d in replaced])
         log_action("application.submitted", actor=actor, target=application)
         user = application.applicant
-        submitted = _in_language(now, user.preferred_language)
+        submitted = in_language(now, user.preferred_language)
         queue_mail(
             "application.submitted",
             to=user.email,
@@ -305,7 +299,7 @@ def grant_extension(application: Application, until, *, actor) -> None:
             data={"until": until.isoformat()},
         )
         user = application.applicant
-        until_text = _in_language(until, user.preferred_language)
+        until_text = in_language(until, user.preferred_language)
         queue_mail(
             "application.extension_granted",
             to=user.email,
@@ -317,10 +311,6 @@ def grant_extension(application: Application, until, *, actor) -> None:
 
 
 # --- referees ------------------------------------------------------------------------------
-def _hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
 def referee_link(token: str, language: str = "de") -> str:
     with override(language):
         path = reverse("admissions:referee", args=[token])
@@ -334,7 +324,7 @@ def request_referee(
     working. Returns the request and the secret token (only its hash is stored)."""
     if application.status != Status.DRAFT:
         raise IllegalTransition(application.status)
-    token = secrets.token_urlsafe(32)
+    token, token_hash = new_token()
     with transaction.atomic():
         application.referee_requests.filter(
             status__in=[RefereeRequest.Status.REQUESTED, RefereeRequest.Status.REMINDED]
@@ -346,7 +336,7 @@ def request_referee(
             authority=authority,
             email=email,
             language=language,
-            token_hash=_hash(token),
+            token_hash=token_hash,
             expires_at=timezone.now() + timedelta(days=REFEREE_LINK_DAYS),
         )
         log_action(
@@ -358,7 +348,7 @@ def request_referee(
 
 def _mail_referee(event_key: str, request: RefereeRequest, token: str, key_suffix=""):
     application = request.application
-    deadline = _in_language(application.deadline(), request.language, "DATE_FORMAT")
+    deadline = in_language(application.deadline(), request.language, "DATE_FORMAT")
     queue_mail(
         event_key,
         to=request.email,
@@ -379,11 +369,11 @@ def remind_referee(request: RefereeRequest, *, actor) -> str:
     """Remind the referee; a new link replaces the old one (tokens are not stored)."""
     if not request.is_open:
         raise IllegalTransition(request.status)
-    token = secrets.token_urlsafe(32)
+    token, token_hash = new_token()
     with transaction.atomic():
         now = timezone.now()
         request.token_hash, request.status, request.reminded_at = (
-            _hash(token),
+            token_hash,
             RefereeRequest.Status.REMINDED,
             now,
         )
@@ -394,13 +384,13 @@ def remind_referee(request: RefereeRequest, *, actor) -> str:
 
 
 def find_referee_request(token: str) -> RefereeRequest | None:
-    if not token or len(token) > 100:
+    if not plausible(token):
         return None
     return (
         RefereeRequest.objects.select_related(
             "application__cohort__program", "application__applicant"
         )
-        .filter(token_hash=_hash(token))
+        .filter(token_hash=hash_token(token))
         .first()
     )
 
@@ -456,7 +446,7 @@ def send_due_reminders(now=None) -> dict:
                 if OutboxMessage.objects.filter(idempotency_key=key).exists():
                     continue
                 user = application.applicant
-                close_text = _in_language(close, user.preferred_language)
+                close_text = in_language(close, user.preferred_language)
                 queue_mail(
                     "application.draft_reminder",
                     to=user.email,

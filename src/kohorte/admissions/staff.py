@@ -6,7 +6,6 @@ from django.contrib import messages
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -24,6 +23,7 @@ from kohorte.admissions.models import (
 from kohorte.admissions.queries import staff_applications
 from kohorte.admissions.rules import cohorts_visible_to_staff, staff_program_ids
 from kohorte.catalog.models import Cohort
+from kohorte.core import tables
 from kohorte.core.access import login_and
 from kohorte.core.models import AuditLog
 from kohorte.core.uploads import private_file_response
@@ -140,18 +140,7 @@ def application_export(request, cohort_id, fmt):
     cohort = _staff_cohort(request, cohort_id)
     form = FilterForm(request.GET or None)
     data = exports.rows(cohort, form.cleaned_data if form.is_valid() else {})
-    if fmt not in {"csv", "xlsx"}:
-        raise Http404
-    content, mime = {
-        "csv": (exports.as_csv, "text/csv; charset=utf-8"),
-        "xlsx": (
-            exports.as_xlsx,
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        ),
-    }[fmt]
-    response = HttpResponse(content(data), content_type=mime)
-    response["Content-Disposition"] = f'attachment; filename="bewerbungen-{cohort.slug}.{fmt}"'
-    return response
+    return tables.response(data, exports.COLUMNS, fmt, f"bewerbungen-{cohort.slug}", "Bewerbungen")
 
 
 def _staff_application(request, cohort_id, uuid) -> Application:

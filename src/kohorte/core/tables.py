@@ -34,3 +34,19 @@ def as_xlsx(data: list[dict], columns: list[str], title: str) -> bytes:
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def response(data: list[dict], columns: list[str], fmt: str, filename: str, title: str):
+    """The table as a download: ``fmt`` is "csv" or "xlsx" (anything else: 404)."""
+    from django.http import Http404, HttpResponse
+
+    if fmt == "csv":
+        content, mime = as_csv(data, columns), "text/csv; charset=utf-8"
+    elif fmt == "xlsx":
+        content = as_xlsx(data, columns, title)
+        mime = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    else:
+        raise Http404
+    result = HttpResponse(content, content_type=mime)
+    result["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
+    return result

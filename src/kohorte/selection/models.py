@@ -365,8 +365,21 @@ class Proposal(models.Model):
     def __str__(self):
         return f"{self.cohort} – {self.created_at:%Y-%m-%d %H:%M}"
 
-    def selected(self) -> set[str]:
-        return set(self.data.get("result", {}).get("selected", []))
+    @classmethod
+    def current(cls, cohort):
+        """The newest proposal of the cohort: the one that stands."""
+        return cls.objects.filter(cohort=cohort).order_by("-created_at", "-id").first()
+
+
+class DecisionQuerySet(models.QuerySet):
+    def departures(self, cohort):
+        """Decisions in force that differ from the proposal's suggestion."""
+        return (
+            self.filter(application__cohort=cohort, is_current=True)
+            .exclude(proposed="")
+            .exclude(outcome=models.F("proposed"))
+            .select_related("application", "decided_by")
+        )
 
 
 class Decision(models.Model):
@@ -389,6 +402,8 @@ class Decision(models.Model):
     )
     decided_at = models.DateTimeField(auto_now_add=True)
     is_current = models.BooleanField(default=True)
+
+    objects = DecisionQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("Entscheidung")

@@ -38,12 +38,12 @@ def constraints_of(cohort) -> engine.Constraints:
 def applicants_of(cohort) -> list[dict]:
     """Every submitted application as the optimiser sees it (the export's "applicants")."""
     numbers = committee_numbers(cohort)
-    locks = dict(
-        Lock.objects.filter(application__cohort=cohort).values_list("application_id", "kind")
-    )
-    reasons = dict(
-        Lock.objects.filter(application__cohort=cohort).values_list("application_id", "reason")
-    )
+    locks = {
+        pk: (kind, reason)
+        for pk, kind, reason in Lock.objects.filter(application__cohort=cohort).values_list(
+            "application_id", "kind", "reason"
+        )
+    }
     rows = Application.objects.filter(
         cohort=cohort, status=Application.Status.SUBMITTED
     ).values_list("pk", "federal_level", "authority", "gender", "is_eligible")
@@ -60,8 +60,8 @@ def applicants_of(cohort) -> list[dict]:
                 "authority": authority or "",
                 "gender": gender if gender and gender != "not_say" else None,
                 "eligible": bool(eligible),
-                "lock": locks.get(pk),
-                "lock_reason": reasons.get(pk, ""),
+                "lock": locks[pk][0] if pk in locks else None,
+                "lock_reason": locks[pk][1] if pk in locks else "",
             }
         )
     return out
@@ -81,6 +81,11 @@ def _engine_applicants(rows: list[dict]) -> list[engine.Applicant]:
         )
         for r in rows
     ]
+
+
+def _stored_constraints(data: dict) -> engine.Constraints:
+    """The rules as a stored proposal (the export format) holds them."""
+    return engine.Constraints(seats=data["seats"], **data["constraints"])
 
 
 def _constraints_json(c: engine.Constraints) -> dict:
@@ -153,7 +158,7 @@ def explain(proposal_id: int) -> Proposal:
         return proposal
     data = proposal.data
     applicants = _engine_applicants(data["applicants"])
-    constraints = engine.Constraints(seats=data["seats"], **data["constraints"])
+    constraints = _stored_constraints(data)
     result = engine.Result(
         feasible=True,
         selected=data["result"]["selected"],
@@ -161,12 +166,7 @@ def explain(proposal_id: int) -> Proposal:
         binding=data["result"]["binding"],
         lottery=data["result"]["lottery"],
     )
-    # the relaxed solutions name who each binding rule keeps out
-    groups = engine._groups(applicants, constraints)
-    weights = engine._weights(applicants, result.lottery)
     chosen = set(result.selected)
-    x = [1 if a.id in chosen else 0 for a in applicants]
-    result.relaxed = engine._binding(applicants, groups, x, weights)
     step = max(1, len(applicants) // 50)
 
     def progress(done, total):
@@ -206,11 +206,11 @@ def explain(proposal_id: int) -> Proposal:
 def next_candidate(cohort, proposal: Proposal | None = None) -> tuple[int | None, list[str]]:
     """Who should be offered the next free place now: re-solved with the quotas over the
     waiting list; everyone with an open or accepted offer stays in."""
-    proposal = proposal or cohort.proposals.order_by("-created_at", "-id").first()
+    proposal = proposal or Proposal.current(cohort)
     if proposal is None or proposal.state == Proposal.State.INFEASIBLE:
         return None, []
     rows = proposal.data["applicants"]
-    constraints = engine.Constraints(seats=proposal.data["seats"], **proposal.data["constraints"])
+    constraints = _stored_constraints(proposal.data)
     offers = Offer.objects.filter(application__cohort=cohort)
     if not offers.exists():
         return None, []  # no offers out yet: places are filled by the decisions first

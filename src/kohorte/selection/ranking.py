@@ -14,7 +14,6 @@ from kohorte.selection.scoring import committee_numbers
 @dataclass
 class Row:
     pk: int
-    uuid: str
     name: str
     authority: str
     level: str
@@ -67,7 +66,6 @@ def ranking_rows(cohort, viewer=None) -> list[Row]:
         cohort=cohort, status=Application.Status.SUBMITTED
     ).values_list(
         "pk",
-        "uuid",
         "first_name",
         "last_name",
         "applicant__email",
@@ -77,14 +75,13 @@ def ranking_rows(cohort, viewer=None) -> list[Row]:
         "gender",
         "is_eligible",
     )
-    for pk, uuid, first, last, email, authority, level, kind, gender, eligible in applications:
+    for pk, first, last, email, authority, level, kind, gender, eligible in applications:
         hidden = pk in conflicted
         spread = numbers.spread.get(pk)
         outcome, proposed = decisions.get(pk, ("", ""))
         rows.append(
             Row(
                 pk=pk,
-                uuid=str(uuid),
                 name=f"{last}, {first}".strip(", ") or email,
                 authority=authority,
                 level=level,

@@ -40,11 +40,6 @@ def report_context(cohort, viewer=None) -> dict:
         "federal_level", "authority_kind", "gender"
     )
     total = len(admitted_ids)
-    departures = (
-        Decision.objects.filter(application__cohort=cohort, is_current=True)
-        .exclude(proposed="")
-        .select_related("application", "decided_by")
-    )
     return {
         "cohort": cohort,
         "generated_at": timezone.now(),
@@ -59,7 +54,7 @@ def report_context(cohort, viewer=None) -> dict:
         "raw_hist": _histogram([r.raw for r in rows if r.raw is not None]),
         "calibrated_hist": _histogram([r.calibrated for r in rows if r.calibrated is not None]),
         "reliability": committee_reliability(cohort),
-        "departures": [d for d in departures if d.outcome != d.proposed],
+        "departures": Decision.objects.departures(cohort),
     }
 
 

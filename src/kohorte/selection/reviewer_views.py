@@ -104,7 +104,6 @@ def assignments(request, cohort_id):
             "assignments": mine,
             "done": done,
             "total": len(mine),
-            "percent": round(100 * done / len(mine)) if mine else 0,
             "declare_form": declare_form if member else None,
         },
     )
@@ -165,8 +164,8 @@ def review(request, cohort_id, pk):
             .prefetch_related("scores__criterion")
             .order_by("pk")
         )
-    mine = list(_mine(request, cohort))
-    position = next((i for i, a in enumerate(mine, start=1) if a.pk == assignment.pk), 0)
+    mine = list(_mine(request, cohort).values_list("pk", flat=True))
+    position = mine.index(assignment.pk) + 1
     return render(
         request,
         "selection/review.html",

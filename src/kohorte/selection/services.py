@@ -1,6 +1,5 @@
 """Selection: the only place that changes the selection's data. Views call these."""
 
-import hashlib
 import random
 import secrets
 from datetime import datetime, time, timedelta
@@ -11,13 +10,15 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Q
 from django.urls import reverse
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from kohorte.admissions.models import Application
 from kohorte.comms import services as mail
 from kohorte.core.audit import log_action
+from kohorte.core.formatting import in_language
+from kohorte.core.tokens import hash_token, new_token, plausible
 from kohorte.selection.engine import assignment as engine_assignment
 from kohorte.selection.models import (
     Assignment,
@@ -28,10 +29,12 @@ from kohorte.selection.models import (
     Decision,
     Lock,
     Offer,
+    Proposal,
     Review,
     Score,
     SelectionSettings,
 )
+from kohorte.selection.optimiser import application_pk
 from kohorte.selection.signals import offer_accepted
 
 
@@ -66,11 +69,7 @@ def detect_conflicts(cohort) -> int:
         .select_related("applicant")
         .only("id", "authority", "applicant__email")
     )
-    existing = set(
-        Conflict.objects.filter(application__cohort=cohort).values_list(
-            "application_id", "reviewer_id"
-        )
-    )
+    existing = conflict_pairs(cohort)
     new = []
     for member in members:
         own = _norm(member.authority)
@@ -104,14 +103,12 @@ def detect_conflicts(cohort) -> int:
                 existing.add((application.pk, member.user_id))
     Conflict.objects.bulk_create(new, ignore_conflicts=True)
     # a conflict found after assignment removes the open assignment
-    Assignment.objects.filter(application__cohort=cohort, review__submitted_at__isnull=True).filter(
-        Q(
-            *[Q(application_id=c.application_id, reviewer_id=c.reviewer_id) for c in new],
-            _connector=Q.OR,
-        )
-        if new
-        else Q(pk__in=[])
-    ).delete()
+    found = {(c.application_id, c.reviewer_id) for c in new}
+    if found:
+        open_ = Assignment.objects.filter(
+            application__cohort=cohort, review__submitted_at__isnull=True
+        ).values_list("pk", "application_id", "reviewer_id")
+        Assignment.objects.filter(pk__in=[pk for pk, a, r in open_ if (a, r) in found]).delete()
     return len(new)
 
 
@@ -386,43 +383,41 @@ def set_lock(application: Application, kind: str | None, reason: str, *, actor) 
 # --- decisions -----------------------------------------------------------------------------
 def proposed_outcomes(cohort, proposal) -> dict[int, str]:
     """What the proposal suggests per application: admit (selected), waitlist (the next in
-    line, as many as there are seats), reject (the rest)."""
+    line who could be selected, as many as there are seats), reject (the rest)."""
     if proposal is None or proposal.state == proposal.State.INFEASIBLE:
         return {}
+    applicants = proposal.data.get("applicants", [])
     result = proposal.data.get("result", {})
     selected = set(result.get("selected", []))
-    ranked = sorted(
-        (a for a in proposal.data.get("applicants", []) if a["id"] not in selected),
-        key=lambda a: (-(a["score"] or 0), result.get("lottery", {}).get(a["id"], 0)),
-    )
-    waitlist = {
-        a["id"] for a in ranked if a["eligible"] and a.get("lock") != "out" and a.get("reviews", 1)
+    lottery = result.get("lottery", {})
+    next_in_line = [
+        a["id"]
+        for a in sorted(applicants, key=lambda a: (-(a["score"] or 0), lottery.get(a["id"], 0)))
+        if a["id"] not in selected
+        and a["eligible"]
+        and a.get("lock") != "out"
+        and a.get("reviews", 1)
+    ]
+    waitlist = set(next_in_line[: proposal.data.get("seats", 25)])
+    return {
+        application_pk(a["id"]): Decision.Outcome.ADMIT
+        if a["id"] in selected
+        else Decision.Outcome.WAITLIST
+        if a["id"] in waitlist
+        else Decision.Outcome.REJECT
+        for a in applicants
     }
-    waitlist = {a["id"] for a in ranked if a["id"] in waitlist}
-    ordered = [a["id"] for a in ranked if a["id"] in waitlist][: proposal.data.get("seats", 25)]
-    out = {}
-    for a in proposal.data.get("applicants", []):
-        pk = int(a["id"].lstrip("a"))
-        out[pk] = (
-            Decision.Outcome.ADMIT
-            if a["id"] in selected
-            else Decision.Outcome.WAITLIST
-            if a["id"] in set(ordered)
-            else Decision.Outcome.REJECT
-        )
-    return out
-
-
-def current_proposal(cohort):
-    return cohort.proposals.order_by("-created_at", "-id").first()
 
 
 @transaction.atomic
-def record_decision(application: Application, outcome: str, reason: str, *, actor, proposal=None):
+def record_decision(
+    application: Application, outcome: str, reason: str, *, actor, proposal=None, proposed=None
+):
     """The chair's decision. Departing from the proposal needs a reason. Audited with the
-    proposal that stood at that moment."""
-    proposal = proposal or current_proposal(application.cohort)
-    proposed = proposed_outcomes(application.cohort, proposal).get(application.pk, "")
+    proposal that stood at that moment (``proposed``: its suggestion, if already known)."""
+    proposal = proposal or Proposal.current(application.cohort)
+    if proposed is None:
+        proposed = proposed_outcomes(application.cohort, proposal).get(application.pk, "")
     reason = (reason or "").strip()
     if Conflict.objects.filter(application=application, reviewer=actor).exists():
         raise ValidationError(
@@ -460,7 +455,7 @@ def record_decision(application: Application, outcome: str, reason: str, *, acto
 @transaction.atomic
 def follow_proposal(cohort, *, actor) -> int:
     """Record the proposal's outcome for every application that has no decision yet."""
-    proposal = current_proposal(cohort)
+    proposal = Proposal.current(cohort)
     outcomes = proposed_outcomes(cohort, proposal)
     decided = set(
         Decision.objects.filter(application__cohort=cohort, is_current=True).values_list(
@@ -469,16 +464,13 @@ def follow_proposal(cohort, *, actor) -> int:
     )
     count = 0
     for application in Application.objects.filter(pk__in=set(outcomes) - decided):
-        record_decision(application, outcomes[application.pk], "", actor=actor, proposal=proposal)
+        outcome = outcomes[application.pk]
+        record_decision(application, outcome, "", actor=actor, proposal=proposal, proposed=outcome)
         count += 1
     return count
 
 
 # --- offers --------------------------------------------------------------------------------
-def _hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
 def offer_links(token: str, language: str) -> dict[str, str]:
     base = settings.KOHORTE_BASE_URL.rstrip("/")
     with override(language):
@@ -490,14 +482,9 @@ def offer_links(token: str, language: str) -> dict[str, str]:
     }
 
 
-def _respond_by(cohort, settings_, start) -> datetime:
+def _respond_by(settings_, start) -> datetime:
     day = start.date() + timedelta(days=settings_.offer_days)
     return timezone.make_aware(datetime.combine(day, time(23, 59)))
-
-
-def _format(value, language: str) -> str:
-    with override(language):
-        return formats.date_format(timezone.localtime(value), "DATETIME_FORMAT")
 
 
 def create_offer(application: Application, *, actor, batch=None, start=None, replaces=None):
@@ -505,11 +492,11 @@ def create_offer(application: Application, *, actor, batch=None, start=None, rep
     cohort = application.cohort
     settings_ = SelectionSettings.for_cohort(cohort)
     start = start or timezone.now()
-    token = secrets.token_urlsafe(32)
+    token, token_hash = new_token()
     offer = Offer.objects.create(
         application=application,
-        token_hash=_hash(token),
-        respond_by=_respond_by(cohort, settings_, start),
+        token_hash=token_hash,
+        respond_by=_respond_by(settings_, start),
         created_by=actor,
         replaces=replaces,
     )
@@ -521,7 +508,7 @@ def create_offer(application: Application, *, actor, batch=None, start=None, rep
         context={
             "program_title": cohort.program.title,
             "cohort_name": cohort.name,
-            "accept_by": _format(offer.respond_by, language),
+            "accept_by": in_language(offer.respond_by, language),
             **offer_links(token, language),
         },
         concerning=offer,
@@ -600,11 +587,11 @@ def offer_replacement(application: Application, *, actor):
 
 
 def find_offer(token: str) -> Offer | None:
-    if not token or len(token) > 100:
+    if not plausible(token):
         return None
     return (
         Offer.objects.select_related("application__cohort__program", "application__applicant")
-        .filter(token_hash=_hash(token))
+        .filter(token_hash=hash_token(token))
         .first()
     )
 
@@ -640,7 +627,11 @@ def respond_to_offer(offer: Offer, accept: bool, *, now=None) -> Offer:
 
 def expire_offers(now=None) -> int:
     now = now or timezone.now()
-    expired = list(Offer.objects.filter(status=Offer.Status.PENDING, respond_by__lt=now))
+    expired = list(
+        Offer.objects.filter(status=Offer.Status.PENDING, respond_by__lt=now).select_related(
+            "application"
+        )
+    )
     for offer in expired:
         Offer.objects.filter(pk=offer.pk, status=Offer.Status.PENDING).update(
             status=Offer.Status.EXPIRED

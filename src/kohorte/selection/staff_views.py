@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, F, Q
+from django.db.models import Count, Q
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -65,6 +65,17 @@ def _conflicted(request, cohort) -> set[int]:
     )
 
 
+def _offset_sentences(numbers, members) -> dict[int, str]:
+    """Per member with reviews shared with others: how they score, in one sentence."""
+    return {
+        m.user_id: offset_sentence(
+            str(m.user), numbers.offset[m.user_id], numbers.shared.get(m.user_id, 0)
+        )
+        for m in members
+        if m.user_id in numbers.offset
+    }
+
+
 @steer_view
 def cohorts(request):
     programs = staff_program_ids(request.user)
@@ -79,7 +90,6 @@ def cohorts(request):
 @steer_view
 def dashboard(request, cohort_id):
     cohort = _cohort(request, cohort_id)
-    settings_ = SelectionSettings.for_cohort(cohort)
     if request.method == "POST":
         form = AssignForm(request.POST)
         if form.is_valid():
@@ -91,8 +101,7 @@ def dashboard(request, cohort_id):
             )
             messages.success(
                 request,
-                _("Zuteilung gespeichert (Startwert %(seed)s).")
-                % {"seed": settings_.assignment_seed}
+                _("Zuteilung gespeichert (Startwert %(seed)s).") % {"seed": plan.seed}
                 if plan.connected
                 else _(
                     "Zuteilung gespeichert. Achtung: Die Kommission zerfällt in %(n)s Gruppen "
@@ -104,7 +113,7 @@ def dashboard(request, cohort_id):
             return redirect("selection:dashboard", cohort_id=cohort.pk)
     else:
         form = AssignForm()
-    settings_.refresh_from_db()
+    settings_ = SelectionSettings.for_cohort(cohort)
     members = list(CommitteeMember.objects.filter(cohort=cohort).select_related("user"))
     loads = {
         row["reviewer"]: row
@@ -115,7 +124,7 @@ def dashboard(request, cohort_id):
             done=Count("id", filter=Q(review__submitted_at__isnull=False)),
         )
     }
-    numbers = committee_numbers(cohort)
+    sentences = _offset_sentences(committee_numbers(cohort), members)
     rows = []
     for m in members:
         load = loads.get(m.user_id, {"total": 0, "done": 0})
@@ -124,12 +133,7 @@ def dashboard(request, cohort_id):
                 "member": m,
                 "total": load["total"],
                 "done": load["done"],
-                "offset": numbers.offset.get(m.user_id),
-                "sentence": offset_sentence(
-                    str(m.user), numbers.offset[m.user_id], numbers.shared.get(m.user_id, 0)
-                )
-                if m.user_id in numbers.offset
-                else "",
+                "sentence": sentences.get(m.user_id, ""),
             }
         )
     short = services.precheck(cohort)
@@ -231,25 +235,13 @@ def ranking(request, cohort_id):
 
 @steer_view
 def ranking_export(request, cohort_id, fmt):
-    if fmt not in {"csv", "xlsx"}:
-        raise Http404
     cohort = _cohort(request, cohort_id)
     form = RankingFilter(request.GET or None)
     rows = filter_rows(
         ranking_rows(cohort, viewer=request.user), form.cleaned_data if form.is_valid() else {}
     )
     columns, data = export_rows(rows)
-    if fmt == "csv":
-        response = HttpResponse(
-            tables.as_csv(data, columns), content_type="text/csv; charset=utf-8"
-        )
-    else:
-        response = HttpResponse(
-            tables.as_xlsx(data, columns, _("Rangliste")),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-    response["Content-Disposition"] = f'attachment; filename="rangliste-{cohort.slug}.{fmt}"'
-    return response
+    return tables.response(data, columns, fmt, f"rangliste-{cohort.slug}", _("Rangliste"))
 
 
 @steer_view
@@ -258,21 +250,15 @@ def reliability(request, cohort_id):
     result = committee_reliability(cohort)
     numbers = committee_numbers(cohort)
     members = CommitteeMember.objects.filter(cohort=cohort).select_related("user")
-    offsets = [
-        (
-            m,
-            numbers.offset[m.user_id],
-            offset_sentence(
-                str(m.user), numbers.offset[m.user_id], numbers.shared.get(m.user_id, 0)
-            ),
-        )
-        for m in members
-        if m.user_id in numbers.offset
-    ]
     return render(
         request,
         "selection/reliability.html",
-        {"cohort": cohort, "result": result, "offsets": offsets, "sigma": numbers.sigma},
+        {
+            "cohort": cohort,
+            "result": result,
+            "offsets": list(_offset_sentences(numbers, members).values()),
+            "sigma": numbers.sigma,
+        },
     )
 
 
@@ -281,43 +267,39 @@ def _proposal_context(cohort, proposal):
         return {}
     data = proposal.data
     result = data["result"]
+    details = result.get("details", {})
+    replacements = result.get("replacements", {})
+    chosen = set(result["selected"])
     applications = {
         a.pk: a
         for a in Application.objects.filter(cohort=cohort, status="submitted").only(
-            "pk", "uuid", "first_name", "last_name", "authority", "federal_level"
+            "pk", "first_name", "last_name"
         )
     }
-    rows = {r["id"]: r for r in data["applicants"]}
 
     def person(key):
-        a = applications.get(optimiser.application_pk(key)) if key else None
-        return a
+        return applications.get(optimiser.application_pk(key)) if key else None
 
+    def why(row):
+        detail = details.get(row["id"])
+        return sentence(detail, row.get("lock_reason", "")) if detail else ""
+
+    by_score = sorted(data["applicants"], key=lambda r: -(r["score"] or 0))
     selected = [
-        {
-            "row": rows[key],
-            "application": person(key),
-            "explanation": sentence(result["details"][key], rows[key].get("lock_reason", ""))
-            if key in result.get("details", {})
-            else "",
-            "replacement": person(result.get("replacements", {}).get(key, {}).get("next")),
-            "dropped": [
-                rule_label(k)
-                for k in result.get("replacements", {}).get(key, {}).get("dropped", [])
-            ],
-        }
-        for key in sorted(result["selected"], key=lambda k: -(rows[k]["score"] or 0))
-    ]
-    others = [
         {
             "row": r,
             "application": person(r["id"]),
-            "explanation": sentence(result["details"][r["id"]], r.get("lock_reason", ""))
-            if r["id"] in result.get("details", {})
-            else "",
+            "explanation": why(r),
+            "replacement": person(replacements.get(r["id"], {}).get("next")),
+            "dropped": [rule_label(k) for k in replacements.get(r["id"], {}).get("dropped", [])],
         }
-        for r in sorted(data["applicants"], key=lambda r: -(r["score"] or 0))
-        if r["id"] not in set(result["selected"])
+        for r in by_score
+        if r["id"] in chosen
+    ]
+    others = [
+        {"row": r, "application": person(r["id"]), "explanation": why(r)}
+        for r in by_score
+        if r["id"] not in chosen
     ]
     return {
         "proposal": proposal,
@@ -344,7 +326,7 @@ def proposal(request, cohort_id):
             return redirect("selection:proposal", cohort_id=cohort.pk)
     else:
         form = ConstraintsForm(initial=ConstraintsForm.initial_from(settings_, cohort))
-    current = services.current_proposal(cohort)
+    current = Proposal.current(cohort)
     return render(
         request,
         "selection/proposal.html",
@@ -382,10 +364,11 @@ def application_detail(request, cohort_id, pk):
         Application.objects.select_related("applicant"), pk=pk, cohort=cohort, status="submitted"
     )
     numbers = committee_numbers(cohort)
-    proposal_ = services.current_proposal(cohort)
+    proposal_ = Proposal.current(cohort)
     proposed = services.proposed_outcomes(cohort, proposal_).get(application.pk, "")
     decision = application.decisions.filter(is_current=True).first()
     lock = Lock.objects.filter(application=application).first()
+    lock_initial = {"kind": lock.kind if lock else "", "reason": lock.reason if lock else ""}
     if request.method == "POST":
         if "lock" in request.POST:
             lock_form = LockForm(request.POST)
@@ -403,9 +386,7 @@ def application_detail(request, cohort_id, pk):
                     add_errors(lock_form, error)
             decision_form = DecisionForm(initial={"outcome": proposed})
         else:
-            lock_form = LockForm(
-                initial={"kind": lock.kind if lock else "", "reason": lock.reason if lock else ""}
-            )
+            lock_form = LockForm(initial=lock_initial)
             decision_form = DecisionForm(request.POST)
             if not can_decide(request.user, cohort):
                 raise Http404
@@ -422,9 +403,7 @@ def application_detail(request, cohort_id, pk):
                 except ValidationError as error:
                     add_errors(decision_form, error)
     else:
-        lock_form = LockForm(
-            initial={"kind": lock.kind if lock else "", "reason": lock.reason if lock else ""}
-        )
+        lock_form = LockForm(initial=lock_initial)
         decision_form = DecisionForm(
             initial={
                 "outcome": decision.outcome if decision else proposed,
@@ -489,15 +468,9 @@ def decisions(request, cohort_id):
                 % {"n": batch.recipient_count, "label": batch.segment_label},
             )
         return redirect("selection:decisions", cohort_id=cohort.pk)
-    current = services.current_proposal(cohort)
+    current = Proposal.current(cohort)
     proposed = services.proposed_outcomes(cohort, current)
     rows = ranking_rows(cohort, viewer=request.user)
-    departures = (
-        Decision.objects.filter(application__cohort=cohort, is_current=True)
-        .exclude(proposed="")
-        .exclude(outcome=F("proposed"))
-        .select_related("application", "decided_by")
-    )
     counts = {k: sum(1 for r in rows if r.decision == k) for k, _label in Decision.Outcome.choices}
     return render(
         request,
@@ -507,7 +480,7 @@ def decisions(request, cohort_id):
             "rows": sorted(rows, key=lambda r: (r.calibrated is None, -(r.calibrated or 0))),
             "proposed": proposed,
             "labels": dict(Decision.Outcome.choices),
-            "departures": departures,
+            "departures": Decision.objects.departures(cohort),
             "counts": counts,
             "undecided": sum(1 for r in rows if not r.decision),
             "may_decide": can_decide(request.user, cohort),
@@ -520,14 +493,13 @@ def decisions(request, cohort_id):
 def offers(request, cohort_id):
     cohort = _cohort(request, cohort_id)
     if request.method == "POST":
-        candidate = int(request.POST.get("application", 0))
         expected, _dropped = optimiser.next_candidate(cohort)
-        if candidate != expected:
+        if expected is None or request.POST.get("application") != str(expected):
             messages.error(
                 request, _("Die Lage hat sich geändert; bitte prüfen Sie den neuen Vorschlag.")
             )
             return redirect("selection:offers", cohort_id=cohort.pk)
-        application = get_object_or_404(Application, pk=candidate, cohort=cohort)
+        application = get_object_or_404(Application, pk=expected, cohort=cohort)
         try:
             services.offer_replacement(application, actor=request.user)
         except ValidationError as error:

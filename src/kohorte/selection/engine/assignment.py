@@ -43,6 +43,7 @@ class Plan:
     short: dict[str, int]  # application -> reviewers missing (too few free of conflict)
     connected: bool
     components: int
+    seed: int
 
 
 def precheck(problem: Problem) -> dict[str, int]:
@@ -159,6 +160,7 @@ def assign(problem: Problem) -> Plan:
         short=short,
         connected=components <= 1,
         components=components,
+        seed=problem.seed,
     )
 
 

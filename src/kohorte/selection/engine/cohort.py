@@ -17,7 +17,7 @@ seeded lottery ranks first, so the result never depends on the solver's internal
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 from scipy.optimize import Bounds, LinearConstraint, milp
@@ -159,20 +159,19 @@ def _weights(applicants: list[Applicant], lottery: dict[str, int]) -> list[float
     return [points(a.score) * (n + 1) + (n + 1 - lottery[a.id]) for a in applicants]
 
 
-def _active(groups, x) -> tuple[list[str], set[int]]:
-    """The rule groups that hold with equality at x, and the tight authority rows' members."""
-    active, tight_members = [], set()
+def _active(groups, x) -> list[str]:
+    """The rule groups that hold with equality at x."""
+    active = []
     for group in groups:
         if group.key.startswith(("lock_", "not_eligible")):
             continue
         is_min = group.key.startswith(("level_min", "gender_min"))
-        for members, low, high in group.rows:
-            if int(sum(x[i] for i in members)) == (low if is_min else high):
-                if group.key not in active:
-                    active.append(group.key)
-                if group.key == "max_per_authority":
-                    tight_members.update(members)
-    return active, tight_members
+        if any(
+            int(sum(x[i] for i in members)) == (low if is_min else high)
+            for members, low, high in group.rows
+        ):
+            active.append(group.key)
+    return active
 
 
 def _binding(applicants, groups, x, weights) -> dict[str, list[str]]:
@@ -181,10 +180,9 @@ def _binding(applicants, groups, x, weights) -> dict[str, list[str]]:
     The seats bind when every seat is taken and someone eligible is left out. Returns each
     binding rule with the selection it would give without it (who it keeps out).
     """
-    active, _ = _active(groups, x)
     best = _objective(applicants, x)
     binding = {}
-    for key in active:
+    for key in _active(groups, x):
         relaxed = _solve(applicants, [g for g in groups if g.key != key], weights)
         if relaxed is not None and _objective(applicants, relaxed) > best:
             binding[key] = [a.id for a, v in zip(applicants, relaxed, strict=True) if v]
@@ -207,19 +205,15 @@ def solve(applicants: list[Applicant], constraints: Constraints, seed: int = 0) 
     groups = _groups(applicants, constraints)
     weights = _weights(applicants, lottery)
     x = _solve(applicants, groups, weights)
-    if x is not None:
-        binding = _binding(applicants, groups, x, weights)
     if x is None:
         return Result(
             feasible=False, conflicts=conflicting_rules(applicants, groups), lottery=lottery
         )
-    selected = [a.id for a, chosen in zip(applicants, x, strict=True) if chosen]
+    binding = _binding(applicants, groups, x, weights)
     return Result(
         feasible=True,
-        selected=selected,
-        objective=round(
-            sum(points(a.score) for a, v in zip(applicants, x, strict=True) if v) / 100, 2
-        ),
+        selected=[a.id for a, chosen in zip(applicants, x, strict=True) if chosen],
+        objective=round(_objective(applicants, x) / 100, 2),
         binding=list(binding),
         relaxed=binding,
         lottery=lottery,
@@ -247,9 +241,14 @@ def explain(
     Selected: margin = best objective - best objective without them (in points).
     Not selected: needed = best objective - best objective with them (in points), plus one
     hundredth, and the tight rules they belong to (or "seats" when only the score kept them
-    out). ``progress(done, total)`` is called after each applicant.
+    out). ``progress(done, total)`` is called after each applicant. A result read back from
+    storage (without the relaxed solutions) gets them recomputed here.
     """
     groups = _groups(applicants, constraints)
+    if result.binding and not result.relaxed:
+        selected = set(result.selected)
+        x = [1 if a.id in selected else 0 for a in applicants]
+        result.relaxed = _binding(applicants, groups, x, _weights(applicants, result.lottery))
     score_only = [points(a.score) for a in applicants]
     best = round(result.objective * 100)
     chosen = set(result.selected)
@@ -292,9 +291,7 @@ def explain(
 
 def _blocking(a, result: Result) -> list[str]:
     """The binding rules without which this applicant would have been selected; else "seats"."""
-    rules = [
-        key for key, chosen in result.relaxed.items() if key != "seats" and a.id in set(chosen)
-    ]
+    rules = [key for key, chosen in result.relaxed.items() if key != "seats" and a.id in chosen]
     return rules or ["seats"]
 
 
@@ -311,25 +308,13 @@ def replacement(
     are dropped one by one (a deletion filter) and named in the second value.
     """
     changed = [
-        Applicant(
-            a.id,
-            a.score,
-            a.level,
-            a.authority,
-            a.gender,
-            a.eligible,
-            "in" if a.id in keep else ("out" if a.id in exclude or a.lock == "out" else None),
+        replace(
+            a,
+            lock="in" if a.id in keep else ("out" if a.id in exclude or a.lock == "out" else None),
         )
         for a in applicants
     ]
-    limited = Constraints(
-        seats=len(keep) + 1,
-        level_min=constraints.level_min,
-        level_max=constraints.level_max,
-        max_per_authority=constraints.max_per_authority,
-        gender_min=constraints.gender_min,
-        gender_max=constraints.gender_max,
-    )
+    limited = replace(constraints, seats=len(keep) + 1)
     lottery = lottery_ranks([a.id for a in changed], seed)
     groups = _groups(changed, limited)
     weights = _weights(changed, lottery)

@@ -13,13 +13,6 @@ def points(value, digits=2):
 
 
 @register.filter
-def percent(value):
-    if value is None:
-        return "–"
-    return f"{round(float(value) * 100)} %"
-
-
-@register.filter
 def level(value):
     from kohorte.admissions.models import FederalLevel
 

@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from kohorte.catalog.models import Cohort
 from kohorte.selection import optimiser
+from kohorte.selection.models import Proposal
 
 
 class Command(BaseCommand):
@@ -27,7 +28,7 @@ class Command(BaseCommand):
             raise CommandError(
                 f"{cohorts.count()} cohorts match {options['cohort']!r}; name one with --program."
             )
-        proposal = cohorts.get().proposals.order_by("-created_at", "-id").first()
+        proposal = Proposal.current(cohorts.get())
         if proposal is None:
             raise CommandError("This cohort has no proposal yet.")
         text = json.dumps(optimiser.export(proposal), ensure_ascii=False, indent=2)
