@@ -12,6 +12,7 @@ from kohorte.admissions.models import Application, AuthorityKind, FederalLevel, 
 from kohorte.selection.models import Decision
 from kohorte.selection.ranking import ranking_rows
 from kohorte.selection.scoring import committee_reliability
+from kohorte.selection.visibility import hidden_applications, hidden_notice
 
 
 def _share(counter: Counter, choices, total: int) -> list[dict]:
@@ -34,7 +35,12 @@ def _histogram(values: list[float]) -> list[dict]:
 
 
 def report_context(cohort, viewer=None) -> dict:
+    """What the report shows ``viewer``: every count, share and distribution is taken over the
+    applications they are not in conflict with; the others are one neutral line."""
+    hidden = hidden_applications(viewer, cohort)
     rows = ranking_rows(cohort, viewer=viewer)
+    n_hidden = sum(1 for r in rows if r.pk in hidden)
+    rows = [r for r in rows if r.pk not in hidden]
     admitted_ids = [r.pk for r in rows if r.decision == Decision.Outcome.ADMIT]
     admitted = Application.objects.filter(pk__in=admitted_ids).only(
         "federal_level", "authority_kind", "gender"
@@ -54,7 +60,8 @@ def report_context(cohort, viewer=None) -> dict:
         "raw_hist": _histogram([r.raw for r in rows if r.raw is not None]),
         "calibrated_hist": _histogram([r.calibrated for r in rows if r.calibrated is not None]),
         "reliability": committee_reliability(cohort),
-        "departures": Decision.objects.departures(cohort),
+        "departures": Decision.objects.departures(cohort).exclude(application_id__in=hidden),
+        "hidden_notice": hidden_notice(n_hidden),
     }
 
 

@@ -31,7 +31,6 @@ from kohorte.selection.forms import (
 from kohorte.selection.models import (
     Assignment,
     CommitteeMember,
-    Conflict,
     Decision,
     Lock,
     Offer,
@@ -41,6 +40,13 @@ from kohorte.selection.models import (
 from kohorte.selection.ranking import export_rows, filter_rows, ranking_rows
 from kohorte.selection.rules import can_decide, can_steer
 from kohorte.selection.scoring import committee_numbers, committee_reliability
+from kohorte.selection.visibility import (
+    hidden_applications,
+    hidden_label,
+    hidden_notice,
+    keys_for_text,
+    redact_proposal,
+)
 
 
 def _may_steer_any(user) -> bool:
@@ -57,12 +63,9 @@ def _cohort(request, cohort_id) -> Cohort:
     return cohort
 
 
-def _conflicted(request, cohort) -> set[int]:
-    return set(
-        Conflict.objects.filter(application__cohort=cohort, reviewer=request.user).values_list(
-            "application_id", flat=True
-        )
-    )
+def _hidden(request, cohort) -> set[int]:
+    """The applications the person asking has a conflict with (visibility.py)."""
+    return hidden_applications(request.user, cohort)
 
 
 def _offset_sentences(numbers, members) -> dict[int, str]:
@@ -74,6 +77,14 @@ def _offset_sentences(numbers, members) -> dict[int, str]:
         for m in members
         if m.user_id in numbers.offset
     }
+
+
+def _visible_rows(request, cohort):
+    """The ranking's rows without the applications the person asking is in conflict with,
+    and how many were left out."""
+    rows = ranking_rows(cohort, viewer=request.user)
+    hidden = _hidden(request, cohort)
+    return [r for r in rows if r.pk not in hidden], sum(1 for r in rows if r.pk in hidden)
 
 
 @steer_view
@@ -136,8 +147,11 @@ def dashboard(request, cohort_id):
                 "sentence": sentences.get(m.user_id, ""),
             }
         )
+    hidden = _hidden(request, cohort)
     short = services.precheck(cohort)
-    short_apps = Application.objects.filter(pk__in=short).only("pk", "first_name", "last_name")
+    short_apps = Application.objects.filter(pk__in=set(short) - hidden).only(
+        "pk", "first_name", "last_name"
+    )
     return render(
         request,
         "selection/dashboard.html",
@@ -147,6 +161,7 @@ def dashboard(request, cohort_id):
             "rows": rows,
             "form": form,
             "short": [(a, short[a.pk]) for a in short_apps],
+            "short_hidden": hidden_notice(len(set(short) & hidden)),
             "reviewable": services.reviewable(cohort).count(),
             "assigned": Assignment.objects.filter(application__cohort=cohort).count(),
         },
@@ -171,7 +186,7 @@ def member_leaves(request, cohort_id, member_id):
 def assignment_list(request, cohort_id):
     cohort = _cohort(request, cohort_id)
     members = services.active_reviewers(cohort)
-    hidden = _conflicted(request, cohort)
+    hidden = _hidden(request, cohort)
     queryset = (
         Assignment.objects.filter(application__cohort=cohort)
         .exclude(application_id__in=hidden)
@@ -191,7 +206,7 @@ def assignment_list(request, cohort_id):
 def assignment_move(request, cohort_id, pk):
     cohort = _cohort(request, cohort_id)
     assignment = get_object_or_404(
-        Assignment.objects.exclude(application_id__in=_conflicted(request, cohort)),
+        Assignment.objects.exclude(application_id__in=_hidden(request, cohort)),
         pk=pk,
         application__cohort=cohort,
     )
@@ -216,7 +231,8 @@ def ranking(request, cohort_id):
     cohort = _cohort(request, cohort_id)
     form = RankingFilter(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
-    rows = filter_rows(ranking_rows(cohort, viewer=request.user), filters)
+    rows, hidden = _visible_rows(request, cohort)
+    rows = filter_rows(rows, filters)
     page = Paginator(rows, filters.get("per_page") or 50).get_page(request.GET.get("seite"))
     query = request.GET.copy()
     query.pop("seite", None)
@@ -229,6 +245,7 @@ def ranking(request, cohort_id):
             "page": page,
             "query": query.urlencode(),
             "count": len(rows),
+            "hidden_notice": hidden_notice(hidden),
         },
     )
 
@@ -238,7 +255,7 @@ def ranking_export(request, cohort_id, fmt):
     cohort = _cohort(request, cohort_id)
     form = RankingFilter(request.GET or None)
     rows = filter_rows(
-        ranking_rows(cohort, viewer=request.user), form.cleaned_data if form.is_valid() else {}
+        _visible_rows(request, cohort)[0], form.cleaned_data if form.is_valid() else {}
     )
     columns, data = export_rows(rows)
     return tables.response(data, columns, fmt, f"rangliste-{cohort.slug}", _("Rangliste"))
@@ -262,19 +279,30 @@ def reliability(request, cohort_id):
     )
 
 
-def _proposal_context(cohort, proposal):
+def _explanation(detail, lock_reason: str = "") -> str:
+    """One applicant's sentence from a redacted detail (a hidden one reads "ausgeblendet")."""
+    return sentence(
+        {**detail, "blocked_by": keys_for_text(detail.get("blocked_by", []))}, lock_reason
+    )
+
+
+def _labels(keys) -> list[str]:
+    return [rule_label(k) for k in keys_for_text(keys)]
+
+
+def _proposal_context(cohort, proposal, hidden: set[int]):
     if proposal is None:
         return {}
-    data = proposal.data
+    data = redact_proposal(proposal.data, hidden)
     result = data["result"]
     details = result.get("details", {})
     replacements = result.get("replacements", {})
     chosen = set(result["selected"])
     applications = {
         a.pk: a
-        for a in Application.objects.filter(cohort=cohort, status="submitted").only(
-            "pk", "first_name", "last_name"
-        )
+        for a in Application.objects.filter(cohort=cohort, status="submitted")
+        .exclude(pk__in=hidden)
+        .only("pk", "first_name", "last_name")
     }
 
     def person(key):
@@ -282,7 +310,11 @@ def _proposal_context(cohort, proposal):
 
     def why(row):
         detail = details.get(row["id"])
-        return sentence(detail, row.get("lock_reason", "")) if detail else ""
+        return _explanation(detail, row.get("lock_reason", "")) if detail else ""
+
+    def replacement(key):
+        entry = replacements.get(key, {})
+        return hidden_label() if entry.get("next_hidden") else person(entry.get("next"))
 
     by_score = sorted(data["applicants"], key=lambda r: -(r["score"] or 0))
     selected = [
@@ -290,8 +322,8 @@ def _proposal_context(cohort, proposal):
             "row": r,
             "application": person(r["id"]),
             "explanation": why(r),
-            "replacement": person(replacements.get(r["id"], {}).get("next")),
-            "dropped": [rule_label(k) for k in replacements.get(r["id"], {}).get("dropped", [])],
+            "replacement": replacement(r["id"]),
+            "dropped": _labels(replacements.get(r["id"], {}).get("dropped", [])),
         }
         for r in by_score
         if r["id"] in chosen
@@ -303,10 +335,12 @@ def _proposal_context(cohort, proposal):
     ]
     return {
         "proposal": proposal,
-        "binding": [rule_label(k) for k in result.get("binding", [])],
-        "conflicts": [rule_label(k) for k in result.get("conflicts", [])],
+        "objective": result["objective"],
+        "binding": _labels(result.get("binding", [])),
+        "conflicts": _labels(result.get("conflicts", [])),
         "selected": selected,
         "others": others,
+        "hidden_notice": hidden_notice(data.get("redacted", {}).get("applicants", 0)),
     }
 
 
@@ -330,7 +364,11 @@ def proposal(request, cohort_id):
     return render(
         request,
         "selection/proposal.html",
-        {"cohort": cohort, "form": form, **_proposal_context(cohort, current)},
+        {
+            "cohort": cohort,
+            "form": form,
+            **_proposal_context(cohort, current, _hidden(request, cohort)),
+        },
     )
 
 
@@ -346,7 +384,8 @@ def proposal_export(request, cohort_id, pk):
     cohort = _cohort(request, cohort_id)
     proposal = get_object_or_404(Proposal, pk=pk, cohort=cohort)
     response = JsonResponse(
-        optimiser.export(proposal), json_dumps_params={"ensure_ascii": False, "indent": 2}
+        redact_proposal(optimiser.export(proposal), _hidden(request, cohort)),
+        json_dumps_params={"ensure_ascii": False, "indent": 2},
     )
     response["Content-Disposition"] = (
         f'attachment; filename="vorschlag-{cohort.slug}-{proposal.pk}.json"'
@@ -358,7 +397,8 @@ def proposal_export(request, cohort_id, pk):
 def application_detail(request, cohort_id, pk):
     """The chair's view of one application: reviews, numbers, lock, decision, history."""
     cohort = _cohort(request, cohort_id)
-    if pk in _conflicted(request, cohort):
+    hidden = _hidden(request, cohort)
+    if pk in hidden:
         raise Http404
     application = get_object_or_404(
         Application.objects.select_related("applicant"), pk=pk, cohort=cohort, status="submitted"
@@ -420,11 +460,10 @@ def application_detail(request, cohort_id, pk):
     ).select_related("actor")
     detail = None
     if proposal_ and proposal_.state == Proposal.State.EXPLAINED:
-        d = proposal_.data["result"]["details"].get(optimiser.applicant_id(pk))
-        row = next(
-            (r for r in proposal_.data["applicants"] if r["id"] == optimiser.applicant_id(pk)), {}
-        )
-        detail = sentence(d, row.get("lock_reason", "")) if d else None
+        data = redact_proposal(proposal_.data, hidden)
+        d = data["result"]["details"].get(optimiser.applicant_id(pk))
+        row = next((r for r in data["applicants"] if r["id"] == optimiser.applicant_id(pk)), {})
+        detail = _explanation(d, row.get("lock_reason", "")) if d else None
     return render(
         request,
         "selection/application.html",
@@ -456,10 +495,14 @@ def decisions(request, cohort_id):
         if not can_decide(request.user, cohort):
             raise Http404
         if "follow" in request.POST:
-            n = services.follow_proposal(cohort, actor=request.user)
-            messages.success(
-                request, _("%(n)s Entscheidungen nach dem Vorschlag gespeichert.") % {"n": n}
-            )
+            try:
+                n = services.follow_proposal(cohort, actor=request.user)
+            except ValidationError as error:
+                messages.error(request, " ".join(error.messages))
+            else:
+                messages.success(
+                    request, _("%(n)s Entscheidungen nach dem Vorschlag gespeichert.") % {"n": n}
+                )
         elif "mails" in request.POST:
             batch = services.prepare_decision_mails(cohort, actor=request.user)
             messages.success(
@@ -470,7 +513,8 @@ def decisions(request, cohort_id):
         return redirect("selection:decisions", cohort_id=cohort.pk)
     current = Proposal.current(cohort)
     proposed = services.proposed_outcomes(cohort, current)
-    rows = ranking_rows(cohort, viewer=request.user)
+    hidden = _hidden(request, cohort)
+    rows, n_hidden = _visible_rows(request, cohort)
     counts = {k: sum(1 for r in rows if r.decision == k) for k, _label in Decision.Outcome.choices}
     return render(
         request,
@@ -480,8 +524,9 @@ def decisions(request, cohort_id):
             "rows": sorted(rows, key=lambda r: (r.calibrated is None, -(r.calibrated or 0))),
             "proposed": proposed,
             "labels": dict(Decision.Outcome.choices),
-            "departures": Decision.objects.departures(cohort),
+            "departures": Decision.objects.departures(cohort).exclude(application_id__in=hidden),
             "counts": counts,
+            "hidden_notice": hidden_notice(n_hidden),
             "undecided": sum(1 for r in rows if not r.decision),
             "may_decide": can_decide(request.user, cohort),
             "proposal": current,
@@ -489,11 +534,23 @@ def decisions(request, cohort_id):
     )
 
 
+def _candidate_hidden() -> str:
+    return _(
+        "Ein Platz ist frei. Die nächste Person nach der Ersatztabelle ist für Sie ausgeblendet "
+        "(Interessenkonflikt); eine andere Person aus Vorsitz oder Programmteam muss das "
+        "Angebot senden."
+    )
+
+
 @steer_view
 def offers(request, cohort_id):
     cohort = _cohort(request, cohort_id)
+    hidden = _hidden(request, cohort)
     if request.method == "POST":
         expected, _dropped = optimiser.next_candidate(cohort)
+        if expected in hidden:
+            messages.error(request, _candidate_hidden())
+            return redirect("selection:offers", cohort_id=cohort.pk)
         if expected is None or request.POST.get("application") != str(expected):
             messages.error(
                 request, _("Die Lage hat sich geändert; bitte prüfen Sie den neuen Vorschlag.")
@@ -512,10 +569,14 @@ def offers(request, cohort_id):
             )
         return redirect("selection:offers", cohort_id=cohort.pk)
     offers_ = Offer.objects.filter(application__cohort=cohort).select_related("application")
+    shown = [o for o in offers_ if o.application_id not in hidden]
     counts = {s: 0 for s, _label in Offer.Status.choices}
-    for o in offers_:
+    for o in shown:
         counts[o.status] += 1
     candidate_pk, dropped = optimiser.next_candidate(cohort)
+    candidate_hidden = candidate_pk in hidden
+    if candidate_hidden:
+        candidate_pk, dropped = None, []
     candidate = Application.objects.filter(pk=candidate_pk).first() if candidate_pk else None
     numbers = committee_numbers(cohort)
     free = counts["declined"] + counts["expired"] + counts["withdrawn"]
@@ -524,8 +585,10 @@ def offers(request, cohort_id):
         "selection/offers.html",
         {
             "cohort": cohort,
-            "offers": offers_,
+            "offers": shown,
             "counts": counts,
+            "candidate_hidden": _candidate_hidden() if candidate_hidden else "",
+            "hidden_notice": hidden_notice(len({o.application_id for o in offers_} & hidden)),
             "candidate": candidate,
             "candidate_score": numbers.calibrated.get(candidate_pk),
             "dropped": [rule_label(k) for k in dropped],
