@@ -22,7 +22,13 @@ class CommitteeInline(admin.TabularInline):
 
 @admin.register(models.SelectionSettings)
 class SelectionSettingsAdmin(admin.ModelAdmin):
-    list_display = ["cohort", "reviews_per_application", "blind_review", "show_other_reviews"]
+    list_display = [
+        "cohort",
+        "reviews_per_application",
+        "blind_review",
+        "show_other_reviews",
+        "freeze_after_seeing_others",
+    ]
     readonly_fields = ["assignment_seed"]
 
 

@@ -47,6 +47,15 @@ class SelectionSettings(models.Model):
     show_other_reviews = models.BooleanField(
         _("andere Gutachten nach Abgabe des eigenen zeigen"), default=True
     )
+    freeze_after_seeing_others = models.BooleanField(
+        _("Gutachten nach Einsicht in die anderen nicht mehr änderbar"),
+        default=False,
+        help_text=_(
+            "Sobald ein Mitglied die anderen Gutachten zu einer Bewerbung sehen kann, lässt sich "
+            "sein eigenes nicht mehr ändern. Ohne diese Einstellung bleibt es änderbar; jede "
+            "Änderung wird mit alter und neuer Note protokolliert."
+        ),
+    )
     disagreement_threshold = models.DecimalField(
         _("Uneinigkeit ab (Punkte Abstand)"), max_digits=3, decimal_places=1, default=1.5
     )

@@ -86,12 +86,17 @@ def assignments(request, cohort_id):
         initial={"authorities": member.declared_authorities if member else ""},
     )
     if request.method == "POST" and member and declare_form.is_valid():
-        found = services.declare_authorities(
+        services.declare_authorities(
             member, declare_form.cleaned_data["authorities"], actor=request.user
         )
+        # the same answer whatever was found: a count would tell a blind reviewer which
+        # authorities applications come from
         messages.success(
             request,
-            _("Ihre Angaben sind gespeichert; %(n)s Befangenheiten neu erkannt.") % {"n": found},
+            _(
+                "Ihre Angaben sind gespeichert. Bewerbungen aus diesen Behörden werden Ihnen "
+                "nicht zugeteilt."
+            ),
         )
         return redirect("selection:reviewer_home", cohort_id=cohort.pk)
     mine = list(_mine(request, cohort))
@@ -154,6 +159,7 @@ def review(request, cohort_id, pk):
                 initial[f"comment_{s.criterion_id}"] = s.comment
         form = ReviewForm(initial=initial, criteria=criteria)
     submitted = bool(existing and existing.submitted_at)
+    frozen = submitted and services.review_frozen(assignment, settings_)
     others = []
     if submitted and settings_.show_other_reviews:
         others = list(
@@ -175,6 +181,9 @@ def review(request, cohort_id, pk):
             "view": application_view(assignment, settings_),
             "form": form,
             "submitted": submitted,
+            "frozen": frozen,
+            "own": existing if frozen else None,
+            "freezes": settings_.freeze_after_seeing_others and settings_.show_other_reviews,
             "others": others,
             "position": position,
             "total": len(mine),
