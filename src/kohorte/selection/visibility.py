@@ -119,7 +119,5 @@ def redact_proposal(data: dict, hidden: set[int], *, placeholder: str = HIDDEN_K
 
 def keys_for_text(values: list[str]) -> list[str]:
     """Rule keys ready for ``rule_label``: a hidden application reads "ausgeblendet"."""
-    return [
-        f"{k.partition(':')[0]}:{_('ausgeblendet')}" if k.endswith(f":{HIDDEN_KEY}") else k
-        for k in values
-    ]
+    shown = _("ausgeblendet")
+    return [f"{k.partition(':')[0]}:{shown}" if k.endswith(f":{HIDDEN_KEY}") else k for k in values]
