@@ -114,13 +114,26 @@ class DemographicsForm(DraftForm):
 
 
 class UploadForm(forms.Form):
-    """One per document kind on the page; the kind is the form's prefix (unique ids)."""
+    """One per document kind on the page; the kind is the form's prefix (unique ids). A kind
+    the cohort does not ask for (``requested``) is refused at the file field."""
 
     file = forms.FileField(
         label=_("PDF-Datei auswählen"),
         widget=forms.ClearableFileInput(attrs={"accept": "application/pdf"}),
         error_messages={"required": _("Bitte wählen Sie eine PDF-Datei aus.")},
     )
+
+    def __init__(self, *args, requested=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.requested = requested
+
+    def clean(self):
+        from kohorte.admissions.services import unrequested_kind_message
+
+        data = super().clean()
+        if self.requested is not None and self.prefix not in self.requested:
+            self.add_error("file", unrequested_kind_message(self.prefix))
+        return data
 
 
 class RefereeForm(forms.ModelForm):

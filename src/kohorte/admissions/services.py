@@ -27,7 +27,7 @@ from kohorte.comms.services import queue_mail
 from kohorte.core.audit import log_action
 from kohorte.core.formatting import in_language
 from kohorte.core.tokens import hash_token, new_token, plausible
-from kohorte.core.uploads import check_pdf, store_private
+from kohorte.core.uploads import check_pdf, max_pages_for, store_private
 
 Status = Application.Status
 REFEREE_LINK_DAYS = 60
@@ -120,6 +120,16 @@ def _page_rule(application: Application, kind: str) -> RequiredDocument | None:
     return RequiredDocument.objects.filter(cohort=application.cohort_id, kind=kind).first()
 
 
+def unrequested_kind_message(kind: str) -> str:
+    label = dict(RequiredDocument.Kind.choices).get(kind)
+    if label is None:
+        return _("Diese Art von Dokument gibt es nicht.")
+    return _(
+        "Für diese Bewerbung ist kein Dokument der Art „%(kind)s“ vorgesehen. Bitte laden Sie "
+        "nur die Unterlagen hoch, die auf dieser Seite genannt sind."
+    ) % {"kind": label}
+
+
 def upload_document(
     application: Application, kind: str, uploaded, *, actor, source=Document.Source.APPLICANT
 ) -> Document:
@@ -131,11 +141,13 @@ def upload_document(
     if application.status != Status.DRAFT:
         raise IllegalTransition(application.status)
     rule = _page_rule(application, kind)
+    if rule is None:  # only what the cohort asks for, "Sonstiges" included
+        raise ValidationError(unrequested_kind_message(kind), code="kind")
     checked = check_pdf(
         uploaded,
         max_bytes=settings.KOHORTE_MAX_UPLOAD_BYTES,
-        min_pages=rule.min_pages if rule else None,
-        max_pages=rule.max_pages if rule else None,
+        min_pages=rule.min_pages,
+        max_pages=max_pages_for(kind, rule.max_pages),
     )
     name = store_private(checked, f"applications/{application.uuid}")
     try:

@@ -154,7 +154,12 @@ def documents(request, program, cohort):
             kind = request.POST.get("kind")
             if kind not in dict(RequiredDocument.Kind.choices):
                 raise Http404
-            upload_form = UploadForm(request.POST, request.FILES, prefix=kind)
+            requested = set(
+                RequiredDocument.objects.filter(cohort=application.cohort).values_list(
+                    "kind", flat=True
+                )
+            )
+            upload_form = UploadForm(request.POST, request.FILES, prefix=kind, requested=requested)
             if upload_form.is_valid():
                 try:
                     services.upload_document(
@@ -194,6 +199,8 @@ def documents(request, program, cohort):
         }
         for rule in rules
     ]
+    # an upload of a kind the page does not offer (a forged form) has no row to show it in
+    stray_upload = upload_form if upload_errors_for not in {r.kind for r in rules} else None
     referee = application.referee_requests.exclude(status=RefereeRequest.Status.REPLACED).first()
     status = 400 if upload_errors_for or referee_form.errors else 200
     return render(
@@ -202,6 +209,7 @@ def documents(request, program, cohort):
         _context(
             application,
             rows=rows,
+            stray_upload=stray_upload,
             referee=referee,
             referee_form=referee_form,
             step="documents",

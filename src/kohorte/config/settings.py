@@ -252,6 +252,18 @@ WHITENOISE_MAX_AGE = 3600
 
 # Uploads: the largest accepted file, in MiB ("10 MB" in the brochure's sense).
 KOHORTE_MAX_UPLOAD_BYTES = int(float(env("KOHORTE_MAX_UPLOAD_MB", "10")) * 1024 * 1024)
+# PDF checks: the most pages any document may have (a cohort's rule or the default per kind
+# below may only be lower), the node budget and the time budget of the active-content scan.
+KOHORTE_PDF_MAX_PAGES = min(int(env("KOHORTE_PDF_MAX_PAGES", "200")), 32767)
+KOHORTE_PDF_DEFAULT_MAX_PAGES = {
+    "cv": 50,
+    "motivation_letter": 50,
+    "recommendation_letter": 50,
+    "other": 100,
+}
+KOHORTE_PDF_MAX_OBJECTS = int(env("KOHORTE_PDF_MAX_OBJECTS", "100000"))
+KOHORTE_PDF_MAX_NODES = int(env("KOHORTE_PDF_MAX_NODES", "2000000"))
+KOHORTE_PDF_CHECK_SECONDS = float(env("KOHORTE_PDF_CHECK_SECONDS", "10"))
 
 # --- Tasks and mail -------------------------------------------------------------------------
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}

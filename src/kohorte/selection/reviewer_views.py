@@ -202,8 +202,9 @@ def document(request, cohort_id, pk, document_pk):
         raise Http404
     doc = get_object_or_404(Document, pk=document_pk, application=assignment.application)
     response = private_file_response(doc.storage_name, shown[document_pk], inline=True)
-    # shown in a frame beside the review form, on this site only
-    response["Content-Security-Policy"] = "default-src 'none'; frame-ancestors 'self'"
+    # shown in a frame beside the review form, on this site only; sandboxed like every other
+    # inline file, so that nothing in it runs with this site's origin
+    response["Content-Security-Policy"] = "sandbox; default-src 'none'; frame-ancestors 'self'"
     response["X-Frame-Options"] = "SAMEORIGIN"
     return response
 
