@@ -7,6 +7,8 @@ from hypothesis import strategies as st
 from kohorte.selection.engine.cohort import (
     Applicant,
     Constraints,
+    _groups,
+    _lexicographic_best,
     explain,
     lottery_ranks,
     points,
@@ -151,6 +153,36 @@ def test_optimiser_agrees_with_brute_force(instance, seed):
     assert feasible(applicants, constraints, chosen)
     assert round(result.objective * 100) == best
     assert sorted(result.selected) == lottery_cohort
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.integers(17, 60), st.integers(0, 10**6))
+def test_setting_aside_the_sure_ones_changes_nothing(n, seed):
+    """Above 16 applicants the optimiser first fixes who is in (or out of) every optimal
+    cohort, by a Lagrangian bound; the result equals the unpruned lexicographic solve."""
+    rng = np.random.default_rng(seed)
+    applicants = [
+        Applicant(
+            f"a{i}",
+            float(rng.choice([3.0, 3.25, 3.5, 3.51, 3.75, 4.0])),
+            LEVELS[int(rng.integers(3))],
+            AUTHORITIES[int(rng.integers(len(AUTHORITIES)))] + str(rng.integers(4)),
+            GENDERS[int(rng.integers(3))],
+        )
+        for i in range(n)
+    ]
+    c = Constraints(
+        seats=int(rng.integers(3, 12)),
+        level_min={"bund": 1, "kommune": 1},
+        max_per_authority=2,
+        gender_max={"male": 4},
+    )
+    groups = _groups(applicants, c)
+    lottery = lottery_ranks([a.id for a in applicants], seed)
+    pruned, total = _lexicographic_best(applicants, groups, lottery, prune=True)
+    plain, plain_total = _lexicographic_best(applicants, groups, lottery, prune=False)
+    assert total == plain_total
+    assert list(pruned) == list(plain)
 
 
 def test_six_applicants_two_seats_regression():

@@ -209,7 +209,7 @@ def _bounds_if_forced(pts, matrix, lower, upper, lb, ub):
     return base - best_each + reduced, base - best_each  # forced to 1, forced to 0
 
 
-def _lexicographic_best(applicants, groups, lottery, pts=None):
+def _lexicographic_best(applicants, groups, lottery, prune=None):
     """The cohort with the largest total in hundredths; among those, the lottery's choice.
 
     Stage 1 maximises the total (integer points, exact). Stage 2 keeps the total at that
@@ -223,14 +223,16 @@ def _lexicographic_best(applicants, groups, lottery, pts=None):
     n = len(applicants)
     if n == 0:
         return np.zeros(0, dtype=int), 0
-    pts = np.array([points(a.score) for a in applicants], dtype=float) if pts is None else pts
+    pts = np.array([points(a.score) for a in applicants], dtype=float)
     matrix, lower, upper = _model(n, groups)
     lb, ub = np.zeros(n), np.ones(n)
     x = _milp(pts, matrix, lower, upper, lb, ub)
     if x is None:
         return None, None
     opt = int(round(float(pts @ x)))
-    forced = _bounds_if_forced(pts, matrix, lower, upper, lb, ub)
+    # more than one block: first set aside whoever is the same in every optimal cohort
+    prune = n > 16 if prune is None else prune
+    forced = _bounds_if_forced(pts, matrix, lower, upper, lb, ub) if prune else None
     if forced is None:
         contested = np.ones(n, dtype=bool)
     else:
