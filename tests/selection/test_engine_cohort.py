@@ -63,6 +63,7 @@ def subsets_of(n):
 def rule_masks(applicants, c, subsets, relax_authority_of=None):
     """Each rule, by its export key, as a mask over all subsets (written independently of the
     engine). ``relax_authority_of``: the cap per authority without that one authority."""
+
     def count(mask):
         return subsets @ np.array(mask, dtype=int)
 
@@ -311,3 +312,74 @@ def test_thousand_applicants_solve():
     assert result.feasible and len(result.selected) == 25
     chosen = [1 if a.id in set(result.selected) else 0 for a in applicants]
     assert feasible(applicants, c, chosen)
+
+
+def _gap(applicants, c, i, relax=None):
+    """Brute force: best total minus best total with applicant i in, under the rules with
+    ``relax`` dropped (the cap per authority: for i's own authority only); None if impossible."""
+    subsets = subsets_of(len(applicants))
+    own = applicants[i].authority if relax == "max_per_authority" else None
+    masks = rule_masks(applicants, c, subsets, relax_authority_of=own)
+    if relax is not None and relax != "max_per_authority":
+        masks.pop(relax)
+    ok = all_of(masks, len(subsets))
+    totals = subsets @ np.array([points(a.score) for a in applicants])
+    with_i = ok & (subsets[:, i] == 1)
+    if not with_i.any():
+        return None
+    return int(totals[ok].max()) - int(totals[with_i].max())
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(instances(max_n=8), st.integers(0, 10**6))
+def test_every_reason_holds_against_a_re_solve(instance, seed):
+    """For every applicant left out for their score: ``needed`` is what brings them into every
+    best cohort; each named rule, relaxed alone, lowers what they would need (to its stated
+    ``needed``); "lottery" only when an equally good cohort with them exists; "seats" only
+    when no other rule, relaxed alone, would help. The counts in the sentence are true."""
+    applicants, c = instance
+    result = solve(applicants, c, seed=seed)
+    if not result.feasible:
+        return
+    why = explain(applicants, c, result)
+    chosen = set(result.selected)
+    relaxable = [
+        k
+        for k in rule_masks(applicants, c, subsets_of(len(applicants)))
+        if k != "seats" and not k.startswith(("lock_out", "not_eligible"))
+    ]
+    for i, a in enumerate(applicants):
+        e = why[a.id]
+        if e.selected or e.reason != "score":
+            continue
+        gap = _gap(applicants, c, i)
+        assert e.needed == (gap + 1) / 100
+        if e.blocked_by == ["lottery"]:
+            assert gap == 0
+            continue
+        assert gap > 0
+        others = [k for k in relaxable if k != f"lock_in:{a.id}"]
+        if c.max_per_authority is not None and not norm(a.authority):
+            others = [k for k in others if k != "max_per_authority"]
+        for key in others:
+            relaxed = _gap(applicants, c, i, relax=key)
+            helps = relaxed is not None and relaxed < gap
+            assert helps == (key in e.blocked_by), (key, relaxed, gap)
+            if helps:
+                assert e.facts[key]["needed"] == (relaxed + 1) / 100
+        if e.blocked_by == ["seats"]:
+            assert e.facts["seats"] == {"count": len(chosen), "bound": c.seats}
+        picked = [b for b in applicants if b.id in chosen]
+        for key in e.blocked_by:
+            kind, _sep, value = key.partition(":")
+            if kind == "max_per_authority":
+                count = sum(norm(b.authority) == norm(a.authority) for b in picked)
+                assert e.facts[key] == {
+                    "count": count,
+                    "bound": c.max_per_authority,
+                    "needed": e.facts[key]["needed"],
+                }
+            elif kind in ("level_max", "level_min"):
+                assert e.facts[key]["count"] == sum(b.level == value for b in picked)
+            elif kind in ("gender_max", "gender_min"):
+                assert e.facts[key]["count"] == sum(b.gender == value for b in picked)

@@ -9,7 +9,6 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from kohorte.selection import optimiser, services
-from kohorte.selection.models import Proposal
 from tests.selection.conftest import review_all
 
 INSTANCE = {

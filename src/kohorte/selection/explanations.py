@@ -2,8 +2,7 @@
 
 from django.utils import formats
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
-from django.utils.translation import override
+from django.utils.translation import ngettext, override
 
 from kohorte.admissions.models import FederalLevel, Gender
 

@@ -180,7 +180,6 @@ def _bounds_if_forced(pts, matrix, lower, upper, lb, ub):
     reduced = pts - A^T (y - z). The multipliers come from the LP relaxation (HiGHS), but the
     bound holds for whatever multipliers it returns: they are only clipped to be >= 0.
     """
-    n = len(pts)
     finite_hi = np.isfinite(upper)
     finite_lo = np.isfinite(lower) & (lower > 0)
     blocks, rhs = [], []
@@ -193,9 +192,7 @@ def _bounds_if_forced(pts, matrix, lower, upper, lb, ub):
     if blocks:
         a_ub = vstack(blocks).tocsr()
         b_ub = np.concatenate(rhs)
-        lp = linprog(
-            -pts, A_ub=a_ub, b_ub=b_ub, bounds=np.column_stack([lb, ub]), method="highs"
-        )
+        lp = linprog(-pts, A_ub=a_ub, b_ub=b_ub, bounds=np.column_stack([lb, ub]), method="highs")
         if lp.status != 0:
             return None
         lam = np.maximum(0.0, -np.asarray(lp.ineqlin.marginals))
@@ -229,7 +226,7 @@ def _lexicographic_best(applicants, groups, lottery, prune=None):
     x = _milp(pts, matrix, lower, upper, lb, ub)
     if x is None:
         return None, None
-    opt = int(round(float(pts @ x)))
+    opt = round(float(pts @ x))
     # more than one block: first set aside whoever is the same in every optimal cohort
     prune = n > 16 if prune is None else prune
     forced = _bounds_if_forced(pts, matrix, lower, upper, lb, ub) if prune else None
@@ -254,7 +251,7 @@ def _lexicographic_best(applicants, groups, lottery, prune=None):
         x = found
         for i in block:
             lb[i] = ub[i] = x[i]
-    if int(round(float(pts @ x))) != opt:
+    if round(float(pts @ x)) != opt:
         raise RuntimeError("tie-break changed the optimal total")
     return x, opt
 

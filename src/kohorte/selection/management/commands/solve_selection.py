@@ -38,7 +38,7 @@ def _int(value, where: str, *, least: int = 0) -> int:
 
 def _bounds(value, where: str) -> dict[str, int]:
     if not isinstance(value, dict):
-        raise Invalid(f"{where} must be an object like {{\"bund\": 2}}, not {value!r}")
+        raise Invalid(f'{where} must be an object like {{"bund": 2}}, not {value!r}')
     return {str(k): _int(v, f"{where}.{k}") for k, v in value.items()}
 
 
@@ -73,7 +73,7 @@ def validated(instance, where: str) -> dict:
     for k, row in enumerate(instance["applicants"]):
         at = f"{where}: applicants[{k}]"
         if not isinstance(row, dict) or "id" not in row or "score" not in row:
-            raise Invalid(f"{at} needs at least \"id\" and \"score\"")
+            raise Invalid(f'{at} needs at least "id" and "score"')
         if not isinstance(row["id"], str) or not row["id"] or row["id"] in seen:
             raise Invalid(f"{at}: id must be a unique, non-empty string")
         seen.add(row["id"])
@@ -81,7 +81,7 @@ def validated(instance, where: str) -> dict:
         if score is not None and (isinstance(score, bool) or not isinstance(score, int | float)):
             raise Invalid(f"{at}: score must be a number or null, not {score!r}")
         if row.get("lock") not in (None, "in", "out"):
-            raise Invalid(f"{at}: lock must be \"in\", \"out\" or null")
+            raise Invalid(f'{at}: lock must be "in", "out" or null')
         applicants.append({**APPLICANT_DEFAULTS, **row, "authority": row.get("authority") or ""})
     seed = instance.get("seed", 0)
     return {
@@ -111,9 +111,13 @@ class Command(BaseCommand):
             with open(options["file"], encoding="utf-8") as handle:
                 data = json.load(handle)
         except OSError as error:
-            raise CommandError(f"cannot read {options['file']}: {error.strerror}", returncode=1)
+            raise CommandError(
+                f"cannot read {options['file']}: {error.strerror}", returncode=1
+            ) from None
         except (json.JSONDecodeError, UnicodeDecodeError) as error:
-            raise CommandError(f"{options['file']} is not valid JSON: {error}", returncode=1)
+            raise CommandError(
+                f"{options['file']} is not valid JSON: {error}", returncode=1
+            ) from None
         many = isinstance(data, list)
         instances = data if many else [data]
         try:
@@ -123,7 +127,7 @@ class Command(BaseCommand):
                 _int(seed, "seed")
                 item["seed"] = seed
         except Invalid as error:
-            raise CommandError(str(error), returncode=2)
+            raise CommandError(str(error), returncode=2) from None
         results = [
             optimiser.solve_data(
                 item, item["seed"], explanations=not options.get("no_explanations")
