@@ -17,6 +17,7 @@ Kohorte's pages need the front-end assets: run ``npm ci`` in the checkout first.
 """
 
 import argparse
+import contextlib
 import os
 import random
 import re
@@ -201,7 +202,7 @@ def start_kohorte(args):
 
 def change_one_review(db: Path, rng: random.Random):
     """What a reviewer does during the review phase: one submitted review changes."""
-    with sqlite3.connect(db) as con:
+    with contextlib.closing(sqlite3.connect(db)) as con, con:
         (count,) = con.execute("SELECT count(*) FROM selection_review").fetchone()
         pk = con.execute(
             "SELECT id FROM selection_review ORDER BY id LIMIT 1 OFFSET ?",
@@ -233,10 +234,11 @@ def start_pretalx(work: Path):
             "1",
             "-b",
             f"127.0.0.1:{port}",
+            *("--timeout", "300"),
         ],
         env=env,
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stderr=(work / "gunicorn.log").open("a"),
     )
     base = f"http://127.0.0.1:{port}"
     wait(base + "/orga/login/")

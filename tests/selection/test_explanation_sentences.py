@@ -79,7 +79,7 @@ def test_level_and_gender_bounds_and_the_lottery():
         "Nicht ausgewählt. Mit 0,11 Punkten mehr wäre die Person im Vorschlag; es hält sie "
         "heraus: 1 Person der Ebene „Kommune“ ist ausgewählt; höchstens 1.",
         "Not selected. With 0.11 more points this person would be in the proposal; what keeps "
-        "them out: 1 person at the level “Local government” is selected; at most 1.",
+        "them out: 1 person at the level “Local (Kommune)” is selected; at most 1.",
     )
     # l1 and l2 tie: the lottery decides, and that is what the sentence says
     out = "l1" if d["l1"]["selected"] is False else "l2"

@@ -16,6 +16,7 @@ def rule_label(key: str) -> str:
     kind, _sep, value = key.partition(":")
     labels = {
         "seats": lambda: _("die Zahl der Plätze"),
+        "lottery": lambda: _("das Los unter gleich guten Vorschlägen"),
         "level_min": lambda: (
             _("die Mindestzahl für die Ebene „%(v)s“") % {"v": _choice(FederalLevel, value)}
         ),
