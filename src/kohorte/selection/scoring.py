@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from django.core.cache import cache
-from django.db.models import Count, Max
+from django.db.models import Count, FloatField, Max
+from django.db.models.functions import Cast
 
 from kohorte.selection.engine import calibration, reliability
 from kohorte.selection.models import Review, Score, SelectionSettings
@@ -52,10 +53,11 @@ def committee_numbers(cohort) -> Numbers:
 def _compute(cohort) -> Numbers:
     """One query for the reviews, then numpy: the fit, spreads and counts without a loop per
     application (the cold ranking recomputes this after every submitted review)."""
+    # the total as a float in SQL: Django's Decimal converter cost more than the whole fit
     triples = list(
-        Review.objects.filter(
-            assignment__application__cohort=cohort, submitted_at__isnull=False
-        ).values_list("assignment__application_id", "assignment__reviewer_id", "total")
+        Review.objects.filter(assignment__application__cohort=cohort, submitted_at__isnull=False)
+        .annotate(total_float=Cast("total", FloatField()))
+        .values_list("assignment__application_id", "assignment__reviewer_id", "total_float")
     )
     if not triples:
         return Numbers()
