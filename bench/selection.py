@@ -6,17 +6,23 @@
 1. The optimiser: 1,000 applicants, 25 seats, every kind of rule (engine, in process).
 2. Assignment: 1,000 applications × 15 reviewers × 3 reviews (engine, in process).
 3. The ranking page with 2,000 applications and 6,000 reviews, through a real server
-   (gunicorn, one sync worker, production settings, SQLite), 250 rows on the page, p50/p95
-   over sequential requests after a warm-up. With PRETALX_WORK (prepared as in
-   ../shared/bench/pretalx/README.md: 2,000 proposals, 30 reviewers, 3 reviews each), pretalx's
-   review dashboard is timed the same way, on the same machine, in the same run.
+   (gunicorn, one sync worker, production settings, SQLite), 250 rows on the page. With
+   PRETALX_WORK (prepared as in ../shared/bench/pretalx/README.md: 2,000 proposals, 30
+   reviewers, 3 reviews each), pretalx runs beside it (also gunicorn, one worker), and the
+   rounds are interleaved: change one review, time Kohorte cold (right after the change: the
+   calibration is recomputed, as on every request during the review phase), Kohorte warm,
+   pretalx. p50/p95 per column, with the load average before and after.
+
+Kohorte's pages need the front-end assets: run ``npm ci`` in the checkout first.
 """
 
 import argparse
+import contextlib
 import os
 import random
 import re
 import socket
+import sqlite3
 import statistics
 import subprocess
 import sys
@@ -130,20 +136,6 @@ print(c.pk, s.session_key, Review.objects.count())
 """
 
 
-def measure(client: httpx.Client, url: str, requests: int) -> tuple[float, float, int]:
-    for _ in range(3):
-        client.get(url)
-    times = []
-    for _ in range(requests):
-        start = time.perf_counter()
-        response = client.get(url)
-        times.append((time.perf_counter() - start) * 1000)
-        assert response.status_code == 200, response.status_code
-    times.sort()
-    p95 = times[min(len(times) - 1, round(0.95 * (len(times) - 1)))]
-    return statistics.median(times), p95, len(response.content)
-
-
 def wait(url: str):
     for _ in range(300):
         try:
@@ -154,7 +146,12 @@ def wait(url: str):
     raise RuntimeError(f"no server at {url}")
 
 
-def bench_ranking(args):
+def percentiles(times: list[float]) -> tuple[float, float]:
+    times = sorted(times)
+    return statistics.median(times), times[min(len(times) - 1, round(0.95 * (len(times) - 1)))]
+
+
+def start_kohorte(args):
     data = Path(tempfile.mkdtemp(prefix="kohorte-selection-"))
     port = free_port()
     env = {
@@ -190,39 +187,38 @@ def bench_ranking(args):
     )
     server = subprocess.Popen(
         [
-            "uv",
-            "run",
-            "--with",
-            "gunicorn",
-            "gunicorn",
-            "kohorte.config.wsgi",
-            "-w",
-            "1",
-            "-b",
-            f"127.0.0.1:{port}",
+            *("uv", "run", "--with", "gunicorn", "gunicorn", "kohorte.config.wsgi"),
+            *("-w", "1", "-b", f"127.0.0.1:{port}"),
         ],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    try:
-        wait(f"http://127.0.0.1:{port}/healthz")
-        client = httpx.Client(cookies={"sessionid": session}, timeout=60)
-        base = f"http://127.0.0.1:{port}/verwaltung/auswahl/{cohort_id}/rangliste/"
-        results = {}
-        for rows in (250, 50):
-            p50, p95, size = measure(client, f"{base}?per_page={rows}", args.requests)
-            results[rows] = p95
-            print(
-                f"kohorte ranking, {rows} rows: median {p50:.0f} ms, p95 {p95:.0f} ms ({size // 1024} KiB)"
-            )
-    finally:
-        server.terminate()
-        server.wait()
-    return results
+    wait(f"http://127.0.0.1:{port}/healthz")
+    client = httpx.Client(cookies={"sessionid": session}, timeout=60)
+    base = f"http://127.0.0.1:{port}/verwaltung/auswahl/{cohort_id}/rangliste/"
+    return server, client, base, data / "kohorte.sqlite3"
 
 
-def bench_pretalx(args, work: Path):
+def change_one_review(db: Path, rng: random.Random):
+    """What a reviewer does during the review phase: one submitted review changes."""
+    with contextlib.closing(sqlite3.connect(db)) as con, con:
+        (count,) = con.execute("SELECT count(*) FROM selection_review").fetchone()
+        pk = con.execute(
+            "SELECT id FROM selection_review ORDER BY id LIMIT 1 OFFSET ?",
+            (rng.randrange(count),),
+        ).fetchone()[0]
+        con.execute(
+            "UPDATE selection_review SET total = ?, updated_at = ? WHERE id = ?",
+            (
+                f"{rng.randint(100, 500) / 100:.2f}",
+                time.strftime("%Y-%m-%d %H:%M:%S.") + f"{time.time_ns() % 10**9 // 1000:06d}",
+                pk,
+            ),
+        )
+
+
+def start_pretalx(work: Path):
     port = free_port()
     env = {**os.environ, "PRETALX_CONFIG_FILE": str(work / "pretalx.cfg")}
     env.pop("DJANGO_SETTINGS_MODULE", None)
@@ -238,36 +234,93 @@ def bench_pretalx(args, work: Path):
             "1",
             "-b",
             f"127.0.0.1:{port}",
+            *("--timeout", "300"),
         ],
         env=env,
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stderr=(work / "gunicorn.log").open("a"),
     )
+    base = f"http://127.0.0.1:{port}"
+    wait(base + "/orga/login/")
+    client = httpx.Client(timeout=60, follow_redirects=True)
+    page = client.get(base + "/orga/login/").text
+    token = re.search(r'csrfmiddlewaretoken"? type="?hidden"? value="?([A-Za-z0-9]+)', page).group(
+        1
+    )
+    client.post(
+        base + "/orga/login/",
+        data={
+            "csrfmiddlewaretoken": token,
+            "login_email": "orga@loadcon.test",
+            "login_password": "load-test-pw",
+        },
+        headers={"Referer": base + "/orga/login/"},
+    )
+    return server, client, base + "/orga/event/loadcon/reviews/"
+
+
+def get_ms(client, url) -> tuple[float, int]:
+    start = time.perf_counter()
+    response = client.get(url)
+    elapsed = (time.perf_counter() - start) * 1000
+    assert response.status_code == 200, (url, response.status_code)
+    return elapsed, len(response.content)
+
+
+def bench_ranking(args):
+    """Interleaved rounds: change one review, time Kohorte cold (the first request after the
+    change recomputes the calibration), Kohorte warm, then pretalx (which always computes)."""
+    servers = []
     try:
-        base = f"http://127.0.0.1:{port}"
-        wait(base + "/orga/login/")
-        client = httpx.Client(timeout=60, follow_redirects=True)
-        page = client.get(base + "/orga/login/").text
-        token = re.search(
-            r'csrfmiddlewaretoken"? type="?hidden"? value="?([A-Za-z0-9]+)', page
-        ).group(1)
-        client.post(
-            base + "/orga/login/",
-            data={
-                "csrfmiddlewaretoken": token,
-                "login_email": "orga@loadcon.test",
-                "login_password": "load-test-pw",
-            },
-            headers={"Referer": base + "/orga/login/"},
-        )
-        p50, p95, size = measure(client, base + "/orga/event/loadcon/reviews/", args.requests)
+        server, kohorte, url, db = start_kohorte(args)
+        servers.append(server)
+        url = f"{url}?per_page=250"
+        pretalx = None
+        if work := os.environ.get("PRETALX_WORK"):
+            server, pretalx, pretalx_url = start_pretalx(Path(work))
+            servers.append(server)
+        for _ in range(3):
+            get_ms(kohorte, url)
+            if pretalx:
+                get_ms(pretalx, pretalx_url)
+        rng = random.Random(9)
+        cold, warm, theirs = [], [], []
+        load_before = os.getloadavg()
+        for _ in range(args.requests):
+            change_one_review(db, rng)
+            cold.append(get_ms(kohorte, url)[0])
+            elapsed, size = get_ms(kohorte, url)
+            warm.append(elapsed)
+            if pretalx:
+                elapsed, their_size = get_ms(pretalx, pretalx_url)
+                theirs.append(elapsed)
+        load_after = os.getloadavg()
         print(
-            f"pretalx review dashboard: median {p50:.0f} ms, p95 {p95:.0f} ms ({size // 1024} KiB)"
+            f"{args.requests} interleaved rounds; load average before {load_before[0]:.2f}, "
+            f"after {load_after[0]:.2f} (1 min), {os.cpu_count()} CPUs"
         )
-        return p95
+        for name, times in (("kohorte ranking cold", cold), ("kohorte ranking warm", warm)):
+            p50, p95 = percentiles(times)
+            print(f"{name}, 250 rows: median {p50:.0f} ms, p95 {p95:.0f} ms ({size // 1024} KiB)")
+        if theirs:
+            p50, p95 = percentiles(theirs)
+            print(
+                f"pretalx review dashboard: median {p50:.0f} ms, p95 {p95:.0f} ms "
+                f"({their_size // 1024} KiB)"
+            )
+            print(
+                f"pretalx p50 / kohorte p50: cold {p50 / percentiles(cold)[0]:.1f}×, "
+                f"warm {p50 / percentiles(warm)[0]:.1f}×"
+            )
+        else:
+            print("PRETALX_WORK not set: pretalx not timed (see ../shared/bench/pretalx/README.md)")
+        per_page = f"{url.split('?')[0]}?per_page=50"
+        p50, p95 = percentiles([get_ms(kohorte, per_page)[0] for _ in range(args.requests)])
+        print(f"kohorte ranking warm, 50 rows: median {p50:.0f} ms, p95 {p95:.0f} ms")
     finally:
-        server.terminate()
-        server.wait()
+        for server in servers:
+            server.terminate()
+            server.wait()
 
 
 def main():
@@ -275,16 +328,12 @@ def main():
     parser.add_argument("--applications", type=int, default=2000)
     parser.add_argument("--reviewers", type=int, default=30)
     parser.add_argument("--requests", type=int, default=30)
+    parser.add_argument("--only-ranking", action="store_true")
     args = parser.parse_args()
-    bench_optimiser()
-    bench_assignment()
-    ours = bench_ranking(args)
-    work = os.environ.get("PRETALX_WORK")
-    if work:
-        theirs = bench_pretalx(args, Path(work))
-        print(f"pretalx p95 / kohorte p95 at 250 rows: {theirs / ours[250]:.1f}×")
-    else:
-        print("PRETALX_WORK not set: pretalx not timed (see ../shared/bench/pretalx/README.md)")
+    if not args.only_ranking:
+        bench_optimiser()
+        bench_assignment()
+    bench_ranking(args)
 
 
 if __name__ == "__main__":

@@ -2,7 +2,7 @@
 
 from django.utils import formats
 from django.utils.translation import gettext as _
-from django.utils.translation import override
+from django.utils.translation import ngettext, override
 
 from kohorte.admissions.models import FederalLevel, Gender
 
@@ -16,6 +16,7 @@ def rule_label(key: str) -> str:
     kind, _sep, value = key.partition(":")
     labels = {
         "seats": lambda: _("die Zahl der Plätze"),
+        "lottery": lambda: _("das Los unter gleich guten Vorschlägen"),
         "level_min": lambda: (
             _("die Mindestzahl für die Ebene „%(v)s“") % {"v": _choice(FederalLevel, value)}
         ),
@@ -36,6 +37,55 @@ def rule_label(key: str) -> str:
 
 def rules_text(keys: list[str]) -> str:
     return ", ".join(rule_label(k) for k in keys)
+
+
+def blocking_text(key: str, facts: dict) -> str:
+    """One rule that keeps a person out, with what it counts among the selected."""
+    kind, _sep, value = key.partition(":")
+    count, bound = facts.get("count"), facts.get("bound")
+    if kind == "lottery":
+        return _("das Los unter gleich guten Vorschlägen")
+    if count is None or bound is None:
+        return rule_label(key)
+    if kind == "seats":
+        return ngettext(
+            "die Zahl der Plätze (%(bound)s Platz, vergeben)",
+            "die Zahl der Plätze (%(bound)s Plätze, alle vergeben)",
+            bound,
+        ) % {"bound": bound}
+    if kind == "max_per_authority":
+        return ngettext(
+            "%(count)s Person derselben Behörde ist ausgewählt; höchstens %(bound)s je Behörde",
+            "%(count)s Personen derselben Behörde sind ausgewählt; höchstens %(bound)s je Behörde",
+            count,
+        ) % {"count": count, "bound": bound}
+    if kind in ("level_min", "level_max"):
+        level = _choice(FederalLevel, value)
+        if kind == "level_min":
+            return ngettext(
+                "mindestens %(bound)s Platz für die Ebene „%(v)s“",
+                "mindestens %(bound)s Plätze für die Ebene „%(v)s“",
+                bound,
+            ) % {"bound": bound, "v": level}
+        return ngettext(
+            "%(count)s Person der Ebene „%(v)s“ ist ausgewählt; höchstens %(bound)s",
+            "%(count)s Personen der Ebene „%(v)s“ sind ausgewählt; höchstens %(bound)s",
+            count,
+        ) % {"count": count, "v": level, "bound": bound}
+    if kind in ("gender_min", "gender_max"):
+        gender = _choice(Gender, value)
+        if kind == "gender_min":
+            return ngettext(
+                "mindestens %(bound)s Platz für „%(v)s“",
+                "mindestens %(bound)s Plätze für „%(v)s“",
+                bound,
+            ) % {"bound": bound, "v": gender}
+        return ngettext(
+            "%(count)s Person mit der Angabe „%(v)s“ ist ausgewählt; höchstens %(bound)s",
+            "%(count)s Personen mit der Angabe „%(v)s“ sind ausgewählt; höchstens %(bound)s",
+            count,
+        ) % {"count": count, "v": gender, "bound": bound}
+    return rule_label(key)
 
 
 def _points(value: float) -> str:
@@ -69,10 +119,12 @@ def sentence(detail: dict, lock_reason: str = "", language: str | None = None) -
             "Ausgewählt mit einem Abstand von %(margin)s Punkten: um so viel könnte die "
             "kalibrierte Note sinken, bevor eine andere Auswahl besser wäre."
         ) % {"margin": _points(detail["margin"])}
+    facts = detail.get("facts") or {}
+    rules = "; ".join(blocking_text(k, facts.get(k, {})) for k in detail["blocked_by"])
     return _(
         "Nicht ausgewählt. Mit %(needed)s Punkten mehr wäre die Person im Vorschlag; "
-        "es hielt sie heraus: %(rules)s."
-    ) % {"needed": _points(detail["needed"]), "rules": rules_text(detail["blocked_by"])}
+        "es hält sie heraus: %(rules)s."
+    ) % {"needed": _points(detail["needed"]), "rules": rules}
 
 
 def offset_sentence(name: str, offset: float, shared: int) -> str:

@@ -151,12 +151,29 @@ def propose(cohort, *, actor, seed: int | None = None) -> Proposal:
 
 def explain(proposal_id: int) -> Proposal:
     """Explanations for every applicant and the replacement table (the worker runs this)."""
-    from kohorte.selection.explanations import sentence
-
     proposal = Proposal.objects.select_related("cohort").get(pk=proposal_id)
     if proposal.state != Proposal.State.SOLVED:
         return proposal
     data = proposal.data
+    step = max(1, len(data["applicants"]) // 50)
+
+    def progress(done, total):
+        if done % step == 0 or done == total:
+            Proposal.objects.filter(pk=proposal.pk).update(progress=round(99 * done / total))
+
+    explain_data(data, proposal.seed, progress=progress)
+    Proposal.objects.filter(pk=proposal.pk).update(
+        data=data, state=Proposal.State.EXPLAINED, progress=100
+    )
+    proposal.refresh_from_db()
+    return proposal
+
+
+def explain_data(data: dict, seed: int, progress=None) -> dict:
+    """Fill ``result``'s details, sentences (German) and replacements of a solved instance in
+    the export format, in place."""
+    from kohorte.selection.explanations import sentence
+
     applicants = _engine_applicants(data["applicants"])
     constraints = _stored_constraints(data)
     result = engine.Result(
@@ -167,12 +184,6 @@ def explain(proposal_id: int) -> Proposal:
         lottery=data["result"]["lottery"],
     )
     chosen = set(result.selected)
-    step = max(1, len(applicants) // 50)
-
-    def progress(done, total):
-        if done % step == 0 or done == total:
-            Proposal.objects.filter(pk=proposal.pk).update(progress=round(99 * done / total))
-
     why = engine.explain(applicants, constraints, result, progress=progress)
     details = {
         key: {
@@ -181,13 +192,14 @@ def explain(proposal_id: int) -> Proposal:
             "margin": e.margin,
             "needed": e.needed,
             "blocked_by": e.blocked_by,
+            "facts": e.facts,
         }
         for key, e in why.items()
     }
     replacements = {}
     for selected in result.selected:
         nxt, dropped = engine.replacement(
-            applicants, constraints, proposal.seed, keep=chosen - {selected}, exclude={selected}
+            applicants, constraints, seed, keep=chosen - {selected}, exclude={selected}
         )
         replacements[selected] = {"next": nxt, "dropped": dropped}
     reasons = {r["id"]: r.get("lock_reason", "") for r in data["applicants"]}
@@ -196,11 +208,30 @@ def explain(proposal_id: int) -> Proposal:
         key: sentence(d, reasons.get(key, ""), language="de") for key, d in details.items()
     }
     data["result"]["replacements"] = replacements
-    Proposal.objects.filter(pk=proposal.pk).update(
-        data=data, state=Proposal.State.EXPLAINED, progress=100
-    )
-    proposal.refresh_from_db()
-    return proposal
+    return data
+
+
+def solve_data(data: dict, seed: int, *, explanations: bool = True) -> dict:
+    """Solve one instance in the export format (``applicants``, ``seats``, ``constraints``)
+    and return it with ``seed`` and ``result`` filled in (what ``solve_selection`` writes)."""
+    constraints = _stored_constraints(data)
+    result = engine.solve(_engine_applicants(data["applicants"]), constraints, seed=seed)
+    out = {**data, "seed": seed, "solver": "scipy.optimize.milp (HiGHS)"}
+    out["constraints"] = _constraints_json(constraints)
+    out["result"] = {
+        "feasible": result.feasible,
+        "selected": result.selected,
+        "objective": result.objective,
+        "binding": result.binding,
+        "conflicts": result.conflicts,
+        "lottery": result.lottery,
+        "explanations": {},
+        "details": {},
+        "replacements": {},
+    }
+    if result.feasible and explanations:
+        explain_data(out, seed)
+    return out
 
 
 def next_candidate(cohort, proposal: Proposal | None = None) -> tuple[int | None, list[str]]:

@@ -10,8 +10,10 @@ import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+import numpy as np
 from django.core.cache import cache
-from django.db.models import Count, Max
+from django.db.models import Count, FloatField, Max
+from django.db.models.functions import Cast
 
 from kohorte.selection.engine import calibration, reliability
 from kohorte.selection.models import Review, Score, SelectionSettings
@@ -49,28 +51,37 @@ def committee_numbers(cohort) -> Numbers:
 
 
 def _compute(cohort) -> Numbers:
-    triples = [
-        (a, r, float(t))
-        for a, r, t in Review.objects.filter(
-            assignment__application__cohort=cohort, submitted_at__isnull=False
-        ).values_list("assignment__application_id", "assignment__reviewer_id", "total")
-    ]
-    numbers = Numbers(triples=triples)
+    """One query for the reviews, then numpy: the fit, spreads and counts without a loop per
+    application (the cold ranking recomputes this after every submitted review)."""
+    # the total as a float in SQL: Django's Decimal converter cost more than the whole fit
+    triples = list(
+        Review.objects.filter(assignment__application__cohort=cohort, submitted_at__isnull=False)
+        .annotate(total_float=Cast("total", FloatField()))
+        .values_list("assignment__application_id", "assignment__reviewer_id", "total_float")
+    )
     if not triples:
-        return numbers
+        return Numbers()
+    apps_col, revs_col, totals = zip(*triples, strict=True)
+    values = np.asarray(totals, dtype=float)
+    triples = list(zip(apps_col, revs_col, values.tolist(), strict=True))
+    numbers = Numbers(triples=triples)
     shrinkage = float(SelectionSettings.for_cohort(cohort).shrinkage)
     fit = calibration.fit(triples, shrinkage=shrinkage)
-    by_app = defaultdict(list)
-    for a, _r, t in triples:
-        by_app[a].append(t)
+    keys, index, counts = np.unique(np.asarray(apps_col), return_inverse=True, return_counts=True)
+    high = np.full(len(keys), -np.inf)
+    low = np.full(len(keys), np.inf)
+    np.maximum.at(high, index, values)
+    np.minimum.at(low, index, values)
+    spread = np.where(counts >= 2, high - low, 0.0)  # reliability.disagreement, vectorised
+    keys = keys.tolist()
     numbers.raw = fit.raw
     numbers.calibrated = fit.quality
     numbers.stderr = fit.stderr
     numbers.offset = fit.offset
     numbers.shared = fit.shared
     numbers.sigma = fit.sigma
-    numbers.spread = {a: reliability.disagreement(v) for a, v in by_app.items()}
-    numbers.reviews = {a: len(v) for a, v in by_app.items()}
+    numbers.spread = dict(zip(keys, spread.tolist(), strict=True))
+    numbers.reviews = dict(zip(keys, counts.tolist(), strict=True))
     return numbers
 
 
