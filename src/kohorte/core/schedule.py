@@ -121,9 +121,13 @@ def scheduled_job(
     lease: timedelta | None = None,
 ):
     """Register the decorated function as the periodic job ``name``."""
-    if (every is None) == (daily_at is None):
+    period: Period
+    if every is not None and daily_at is None:
+        period = Every(every)
+    elif daily_at is not None and every is None:
+        period = DailyAt(daily_at, tz)
+    else:
         raise ValueError("give exactly one of every= or daily_at=")
-    period: Period = Every(every) if every is not None else DailyAt(daily_at, tz)  # type: ignore[arg-type]
 
     def register(func):
         _registry[name] = Job(name, func, period, lease or timedelta(minutes=15))
