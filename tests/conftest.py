@@ -8,18 +8,14 @@ import tempfile
 from datetime import date
 from pathlib import Path
 
-import pytest
-
-REPO_DIR = Path(__file__).resolve().parent.parent
-
-
 # --- A fresh data folder per test session -------------------------------------------------------
 # Settings read KOHORTE_DATA_DIR once, so it is set here, when pytest imports this conftest and
-# before pytest-django loads the settings (pytest_configure below; the settings module is not
-# named in pyproject.toml for that reason). The SQLite test database, uploads ("private"), mail
+# before pytest-django loads the settings (the settings module is not named in pyproject.toml
+# for that reason). The SQLite test database, uploads ("private"), mail
 # files and the secret key all live in it; ./var, the demo's folder, is never touched.
-import django  # noqa: E402
-from django.conf import settings as django_settings  # noqa: E402 (lazy: reads nothing yet)
+import django
+import pytest
+from django.conf import settings as django_settings
 
 if django_settings.configured:
     raise pytest.UsageError(
