@@ -24,7 +24,7 @@ def test_daily_at_seven_berlin_across_the_spring_change():
     slot = datetime(2027, 3, 27, 7, 0, tzinfo=BERLIN)  # 06:00 UTC (CET, UTC+1)
     nxt = DAILY_7.next_after(slot, slot + timedelta(minutes=5))
     assert nxt == utc(2027, 3, 28, 5, 0)  # 07:00 CEST = 05:00 UTC
-    assert nxt - slot == timedelta(hours=23)
+    assert nxt.astimezone(UTC) - slot.astimezone(UTC) == timedelta(hours=23)
     assert DAILY_7.next_after(nxt, nxt) == utc(2027, 3, 29, 5, 0)
 
 
@@ -33,7 +33,7 @@ def test_daily_at_seven_berlin_across_the_autumn_change():
     slot = datetime(2026, 10, 24, 7, 0, tzinfo=BERLIN)  # 05:00 UTC
     nxt = DAILY_7.next_after(slot, slot)
     assert nxt == utc(2026, 10, 25, 6, 0)
-    assert nxt - slot == timedelta(hours=25)
+    assert nxt.astimezone(UTC) - slot.astimezone(UTC) == timedelta(hours=25)
 
 
 def test_daily_first_run_is_the_latest_slot_and_late_runs_skip_to_tomorrow():
