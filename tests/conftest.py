@@ -1,24 +1,72 @@
+"""Test-wide setup: a temporary data folder and database per session, hypothesis profiles,
+shared fixtures (the SMTP server, browser launch arguments)."""
+
 import os
+import random
 import shutil
+import tempfile
 from datetime import date
 from pathlib import Path
 
+# --- A fresh data folder per test session -------------------------------------------------------
+# Settings read KOHORTE_DATA_DIR once, so it is set here, when pytest imports this conftest and
+# before pytest-django loads the settings (the settings module is not named in pyproject.toml
+# for that reason). The SQLite test database, uploads ("private"), mail
+# files and the secret key all live in it; ./var, the demo's folder, is never touched.
+import django
 import pytest
-from django.core.cache import cache
-from hypothesis import settings as hypothesis_settings
+from django.conf import settings as django_settings
 
-# Property tests (hypothesis) draw the same examples on every run, so that CI is reproducible;
-# `HYPOTHESIS_PROFILE=explore uv run pytest tests/selection` draws new ones on each run.
+if django_settings.configured:
+    raise pytest.UsageError(
+        "The settings were loaded before tests/conftest.py could point KOHORTE_DATA_DIR at a "
+        "temporary folder: unset DJANGO_SETTINGS_MODULE (and do not pass --ds); the test "
+        "session sets it itself."
+    )
+TEST_DATA_DIR = Path(tempfile.mkdtemp(prefix="kohorte-test-"))
+os.environ["KOHORTE_DATA_DIR"] = str(TEST_DATA_DIR)
+os.environ["DJANGO_SETTINGS_MODULE"] = "kohorte.config.settings"
+django.setup()  # as pytest-django would; conftests below this folder import models
+
+from django.core.cache import cache  # noqa: E402
+from hypothesis import settings as hypothesis_settings  # noqa: E402
+
+# --- Property tests (hypothesis) ---------------------------------------------------------------
+# "default": the same examples on every run (reproducible locally). "ci" (chosen when CI=true,
+# as in .ci/run): new examples on every run from a seed printed in the report header, so that
+# `--hypothesis-seed=N` repeats a CI run; explicit @example cases run in every profile.
+# `HYPOTHESIS_PROFILE=explore uv run pytest tests/selection` draws new ones on each local run.
 hypothesis_settings.register_profile("default", derandomize=True, database=None)
 hypothesis_settings.register_profile("explore", derandomize=False)
-hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
+hypothesis_settings.register_profile("ci", derandomize=False, database=None, print_blob=True)
+HYPOTHESIS_PROFILE = os.environ.get("HYPOTHESIS_PROFILE") or (
+    "ci" if os.environ.get("CI", "").lower() in {"1", "true", "yes"} else "default"
+)
+hypothesis_settings.load_profile(HYPOTHESIS_PROFILE)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_configure(config):
+    if HYPOTHESIS_PROFILE != "default" and config.getoption("hypothesis_seed", None) is None:
+        config.option.hypothesis_seed = str(random.SystemRandom().randrange(2**32))
+
+
+def pytest_report_header(config):
+    seed = config.getoption("hypothesis_seed", None)
+    how = f"seed {seed} (repeat with --hypothesis-seed={seed})" if seed else "derandomized"
+    return [
+        f"kohorte data folder: {TEST_DATA_DIR} (removed at the end)",
+        f"hypothesis: profile {HYPOTHESIS_PROFILE!r}, {how}",
+    ]
+
+
+def pytest_unconfigure(config):
+    shutil.rmtree(TEST_DATA_DIR, ignore_errors=True)
+
 
 # Playwright's sync API runs an event loop in the test thread; Django's ORM calls from the same
 # thread are safe here.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-REPO_DIR = Path(__file__).resolve().parent.parent
-SHARED_DIR = REPO_DIR.parent / "shared"
 
 
 @pytest.fixture(autouse=True)
@@ -99,31 +147,7 @@ def browser_context_args(browser_context_args):
 
 
 # --- A real SMTP server (aiosmtpd) ------------------------------------------------------------
-class RecordingHandler:
-    """Stores every accepted message; ``reply`` lets a test play a failing server."""
-
-    def __init__(self):
-        self.messages = []
-        self.reply = "250 Message accepted for delivery"
-
-    async def handle_DATA(self, server, session, envelope):
-        if not self.reply.startswith("250"):
-            return self.reply
-        from email import message_from_bytes, policy
-
-        self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
-        return self.reply
-
-    def message_ids(self):
-        return [m["Message-ID"] for m in self.messages]
-
-
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from tests.factories import RecordingHandler, free_port  # noqa: E402
 
 
 @pytest.fixture

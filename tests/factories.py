@@ -1,9 +1,16 @@
-"""factory_boy factories for the catalogue, with German fake data."""
+"""factory_boy factories for the catalogue, with German fake data, and the helpers that test
+modules share (PDFs, complete applications, reviewed committees, a recording SMTP handler)."""
 
+import io
+import random
 from datetime import date, datetime, time, timedelta
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import factory
+import pikepdf
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 from factory.django import DjangoModelFactory
 
 from kohorte.catalog import models as m
@@ -90,3 +97,135 @@ class ModuleRunFactory(DjangoModelFactory):
         while day <= self.ends_on:
             m.Session.objects.create(run=self, date=day, starts_at=time(9), ends_at=time(17))
             day += timedelta(days=1)
+
+
+# --- Shared helpers ---------------------------------------------------------------------------
+DATA_FILES = Path(__file__).resolve().parent / "data"
+
+
+def make_pdf(pages=1, *, js=False, launch=False, attachment=False, encrypt=False, pad=0) -> bytes:
+    pdf = pikepdf.new()
+    for _ in range(pages):
+        pdf.add_blank_page(page_size=(595, 842))
+    if js:
+        action = pdf.make_indirect(pikepdf.Dictionary(S=pikepdf.Name.JavaScript, JS="app.alert(1)"))
+        pdf.Root.OpenAction = action
+    if launch:
+        pdf.Root.OpenAction = pdf.make_indirect(
+            pikepdf.Dictionary(S=pikepdf.Name.Launch, F="cmd.exe")
+        )
+    if attachment:
+        pdf.attachments["notes.txt"] = pikepdf.AttachedFileSpec(pdf, b"hidden")
+    if pad:
+        pdf.Root.Padding = pdf.make_stream(b"0" * pad)
+    out = io.BytesIO()
+    kwargs = {"encryption": pikepdf.Encryption(owner="owner", user="")} if encrypt else {}
+    pdf.save(out, **kwargs)
+    return out.getvalue()
+
+
+def pdf(name="dok.pdf", pages=1):
+    return SimpleUploadedFile(name, make_pdf(pages=pages), content_type="application/pdf")
+
+
+def complete(application, applicant):
+    from kohorte.admissions import services
+
+    services.save_draft(
+        application,
+        {
+            "authority": "Bundesministerium des Innern",
+            "federal_level": "bund",
+            "authority_kind": "oberste",
+            "unit_kind": "fachreferat",
+            "job_title": "Referatsleiterin",
+            "leadership_level": 3,
+            "ai_involvement": "Leitung eines KI-Pilotprojekts",
+        },
+        actor=applicant,
+    )
+    services.upload_document(application, "cv", pdf("cv.pdf"), actor=applicant)
+    services.upload_document(application, "motivation_letter", pdf("m.pdf", 2), actor=applicant)
+
+
+AUTHORITIES = [
+    ("Bundesministerium der Finanzen", "bund"),
+    ("Bundesamt für Statistik", "bund"),
+    ("Staatskanzlei Sachsen", "land"),
+    ("Landesamt für Steuern", "land"),
+    ("Stadt Bonn", "kommune"),
+    ("Stadt Jena", "kommune"),
+]
+
+
+def make_applications(cohort, n, *, start=0, rng=None):
+    from kohorte.accounts.models import User
+    from kohorte.admissions.models import Application
+
+    rng = rng or random.Random(1)
+    out = []
+    for i in range(start, start + n):
+        user = User.objects.create_user(
+            f"applicant{i}@bund.example", None, first_name=f"Vorname{i}", last_name=f"Nachname{i}"
+        )
+        authority, level = AUTHORITIES[i % len(AUTHORITIES)]
+        out.append(
+            Application.objects.create(
+                cohort=cohort,
+                applicant=user,
+                status=Application.Status.SUBMITTED,
+                first_name=f"Vorname{i}",
+                last_name=f"Nachname{i}",
+                authority=authority,
+                federal_level=level,
+                authority_kind="obere",
+                leadership_level=rng.choice([2, 3, 4]),
+                gender=rng.choice(["female", "male"]),
+                submitted_at=timezone.now() - timedelta(days=1),
+                is_complete=True,
+                is_eligible=True,
+            )
+        )
+    return out
+
+
+def review_all(cohort, rng=None, skip=()):
+    """Every open assignment gets a submitted review (scores from a seeded generator)."""
+    from kohorte.selection import services
+    from kohorte.selection.models import Assignment
+
+    rng = rng or random.Random(5)
+    criteria = list(cohort.criteria.all())
+    for a in Assignment.objects.filter(application__cohort=cohort, review__isnull=True):
+        if a.reviewer_id in skip:
+            continue
+        data = {f"score_{c.pk}": rng.randint(1, 5) for c in criteria}
+        data["confidence"] = 2
+        services.save_review(a, data, submit=True, actor=a.reviewer)
+
+
+class RecordingHandler:
+    """Stores every accepted message; ``reply`` lets a test play a failing server."""
+
+    def __init__(self):
+        self.messages = []
+        self.reply = "250 Message accepted for delivery"
+
+    async def handle_DATA(self, server, session, envelope):
+        if not self.reply.startswith("250"):
+            return self.reply
+        from email import message_from_bytes, policy
+
+        self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
+        return self.reply
+
+    def message_ids(self):
+        return [m["Message-ID"] for m in self.messages]
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]

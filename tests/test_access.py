@@ -8,8 +8,7 @@ from kohorte.accounts.models import Membership
 from kohorte.admissions import services
 from kohorte.catalog.models import Cohort
 from kohorte.comms.models import OutboxMessage
-from tests.admissions.test_services import complete, pdf
-from tests.factories import CohortFactory
+from tests.factories import CohortFactory, complete, pdf
 
 pytestmark = pytest.mark.django_db
 BASE = "/ki-data-science/jahrgaenge/jahrgang-2/bewerben/"

@@ -27,7 +27,11 @@ def test_demo_loads_everything_once(client, settings, tmp_path):
     assert OutboxMessage.objects.filter(event_key="application.submitted").count() == 52
     _assert_selection_demo()
     link = logins[-1][1]
-    assert client.get(link.replace("http://127.0.0.1:8000", "")).status_code == 200
+    page = client.get(link.replace("http://127.0.0.1:8000", ""))
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert '<h1 class="kern-heading-x-large">Empfehlungsschreiben hochladen</h1>' in body
+    assert "Schreiben hochladen" in body and "Sie brauchen kein Konto." in body
     before = Application.objects.count(), OutboxMessage.objects.count()
     assert load_demo()[-1][1] == link  # idempotent, and the link is printed again
     assert (Application.objects.count(), OutboxMessage.objects.count()) == before

@@ -175,15 +175,18 @@ def cmd_worker(args) -> None:
     _setup()
     from django.core.management import execute_from_command_line
 
-    from kohorte.admissions.tasks import send_reminders
     from kohorte.comms.tasks import enqueue_delivery
-    from kohorte.selection.tasks import expire_offers
+    from kohorte.core import schedule
 
-    # After a restart, whatever waited in the outbox goes out first; reminders run daily,
-    # the check for expired offers hourly.
+    # After a restart, whatever waited in the outbox goes out first (one task, no chain).
     enqueue_delivery()
-    send_reminders.enqueue()
-    expire_offers.enqueue()
+    # Periodic jobs (reminders daily, expired offers hourly, mail retries every minute) come
+    # from the one schedule in the database: each worker's scheduler thread claims a due job
+    # with a lease, so any number of workers runs each job once per period.
+    if "--batch" in args.rest:
+        schedule.run_due(schedule.worker_id())
+    else:
+        schedule.SchedulerThread().start()
 
     execute_from_command_line(["kohorte", "db_worker", *args.rest])
 

@@ -43,7 +43,11 @@ def test_verification_link_confirms_and_then_login_works(client):
     client.post("/konto/signup/", FORM)
     mail = OutboxMessage.objects.get(event_key="account.email_confirmation")
     path = re.sub(r"^https?://[^/]+", "", _link(mail.body_text))
-    assert client.get(path).status_code == 200
+    page = client.get(path)
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert "E-Mail-Adresse bestätigen" in body and f'href="mailto:{FORM["email"]}"' in body
+    assert not EmailAddress.objects.get(email=FORM["email"]).verified  # GET never writes
     assert client.post(path).status_code == 302
     assert EmailAddress.objects.get(email=FORM["email"]).verified
     client.logout()

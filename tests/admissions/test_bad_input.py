@@ -10,7 +10,7 @@ from django.test import Client
 from kohorte.admissions import services
 from kohorte.admissions.models import Application, Document
 from kohorte.catalog.models import Cohort
-from tests.admissions.test_services import complete, pdf
+from tests.factories import complete, pdf
 
 pytestmark = pytest.mark.django_db
 

@@ -6,7 +6,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from kohorte.admissions import services
 from kohorte.admissions.models import Application, Document
 from kohorte.catalog.models import Cohort
-from tests.core.test_uploads import make_pdf
+from tests.factories import make_pdf
 
 pytestmark = pytest.mark.django_db
 BASE = "/ki-data-science/jahrgaenge/jahrgang-2/bewerben/"

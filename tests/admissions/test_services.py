@@ -14,7 +14,7 @@ from kohorte.admissions.models import Document, EligibilityRule, RefereeRequest
 from kohorte.catalog.models import Cohort
 from kohorte.comms.models import OutboxMessage
 from kohorte.core.models import AuditLog
-from tests.core.test_uploads import make_pdf
+from tests.factories import complete, pdf
 
 pytestmark = pytest.mark.django_db
 
@@ -34,28 +34,6 @@ def applicant(django_user_model):
 @pytest.fixture
 def application(cohort, applicant):
     return services.start_application(cohort, applicant)
-
-
-def pdf(name="dok.pdf", pages=1):
-    return SimpleUploadedFile(name, make_pdf(pages=pages), content_type="application/pdf")
-
-
-def complete(application, applicant):
-    services.save_draft(
-        application,
-        {
-            "authority": "Bundesministerium des Innern",
-            "federal_level": "bund",
-            "authority_kind": "oberste",
-            "unit_kind": "fachreferat",
-            "job_title": "Referatsleiterin",
-            "leadership_level": 3,
-            "ai_involvement": "Leitung eines KI-Pilotprojekts",
-        },
-        actor=applicant,
-    )
-    services.upload_document(application, "cv", pdf("cv.pdf"), actor=applicant)
-    services.upload_document(application, "motivation_letter", pdf("m.pdf", 2), actor=applicant)
 
 
 def test_one_application_per_person_and_cohort(cohort, applicant):

@@ -15,8 +15,7 @@ from kohorte.accounts.models import Membership
 from kohorte.admissions import services
 from kohorte.admissions.models import Application
 from kohorte.catalog.models import Cohort
-from tests.admissions.test_services import complete, pdf
-from tests.factories import CohortFactory
+from tests.factories import CohortFactory, complete, pdf
 
 pytestmark = pytest.mark.django_db
 

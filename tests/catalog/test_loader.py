@@ -10,16 +10,16 @@ import yaml
 
 from kohorte.catalog import models as m
 from kohorte.catalog.loader import DEFAULT_DATA_FILE, DataFileError, load_catalog
-from tests.conftest import SHARED_DIR
+from tests.factories import DATA_FILES
 
-FACTS_FILE = SHARED_DIR / "domain" / "program-2024.yaml"
-BROCHURE = SHARED_DIR / "domain" / "brochure-2024-de.txt"
+FACTS_FILE = DATA_FILES / "program-2024.yaml"
+BROCHURE = DATA_FILES / "brochure-2024-de.txt"
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(scope="module")
 def facts():
-    # The facts drawn from the customer's brochure, kept outside the project.
+    # The facts drawn from the customer's brochure (a copy in tests/data).
     assert FACTS_FILE.exists(), f"{FACTS_FILE} is missing: the brochure facts are the test oracle"
     return yaml.safe_load(FACTS_FILE.read_text())
 

@@ -1,7 +1,5 @@
 """Delivery through a real SMTP server (aiosmtpd on 127.0.0.1)."""
 
-from datetime import timedelta
-
 import pytest
 from django.utils import timezone
 
@@ -108,7 +106,7 @@ def test_server_down_keeps_mails_queued_then_delivers_all(smtp_down, smtp_port, 
     from aiosmtpd.controller import Controller
 
     from kohorte.core.mailurl import mailers_from_url
-    from tests.conftest import RecordingHandler
+    from tests.factories import RecordingHandler
 
     handler = RecordingHandler()
     controller = Controller(handler, hostname="127.0.0.1", port=smtp_port)
@@ -216,13 +214,25 @@ def test_queueing_wakes_the_worker_on_commit(django_capture_on_commit_callbacks)
     assert DBTaskResult.objects.filter(task_path__endswith="deliver_outbox").count() == 1
 
 
-def test_retry_wakes_the_worker_when_due(smtp_server, settings):
+def test_retry_is_sent_by_the_schedule_without_a_wakeup_chain(smtp_server, settings):
     from django_tasks_db.models import DBTaskResult
+
+    from kohorte.core import schedule
+    from kohorte.core.models import ScheduledJob
 
     settings.KOHORTE_MAIL_RETRY_BASE_SECONDS = 60
     smtp_server.reply = "451 later"
-    _queue()
-    before = timezone.now()
+    message = _queue()
     delivery.deliver_due()
-    task = DBTaskResult.objects.filter(task_path__endswith="deliver_outbox").latest("enqueued_at")
-    assert task.run_after >= before + timedelta(seconds=59)
+    # No task enqueues itself again: the minute job of the one schedule sends the retry.
+    assert not DBTaskResult.objects.filter(task_path__endswith="deliver_outbox").exists()
+    message.refresh_from_db()
+    assert message.state == State.QUEUED and message.attempts == 1
+    OutboxMessage.objects.filter(pk=message.pk).update(next_attempt_at=timezone.now())
+    smtp_server.reply = "250 OK"
+    assert schedule.run_due("test-worker", only="comms.deliver_outbox") == {
+        "comms.deliver_outbox": True
+    }
+    message.refresh_from_db()
+    assert message.state == State.SENT and message.attempts == 2
+    assert ScheduledJob.objects.get(name="comms.deliver_outbox").period == "every 60s"

@@ -10,7 +10,7 @@ from django.db import connection
 
 from kohorte.comms import services
 from kohorte.comms.models import OutboxMessage
-from tests.conftest import RecordingHandler
+from tests.factories import RecordingHandler
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -2,6 +2,7 @@
 
 import pytest
 from django.urls import reverse
+from django.utils.html import escape
 
 from kohorte.catalog import models as m
 
@@ -32,12 +33,20 @@ def test_staff_logs_in_with_email_and_sees_admin(client, staff_user):
 def test_admin_changelist_search_and_change_pages(client, staff_user, model):
     client.force_login(staff_user)
     url = reverse(f"admin:catalog_{model}_changelist")
+    model_class = getattr(m, {"modulerun": "ModuleRun"}.get(model, model.capitalize()))
     response = client.get(url)
     assert response.status_code == 200
-    assert client.get(url, {"q": "KI"}).status_code == 200
-    obj = getattr(m, {"modulerun": "ModuleRun"}.get(model, model.capitalize())).objects.first()
+    # The list shows every row of the demo catalogue.
+    assert response.context["cl"].result_count == model_class.objects.count() > 0
+    searched = client.get(url, {"q": "KI"})
+    assert searched.status_code == 200
+    assert 'name="q" value="KI"' in searched.content.decode()
+    obj = model_class.objects.first()
     response = client.get(reverse(f"admin:catalog_{model}_change", args=[obj.pk]))
     assert response.status_code == 200
+    assert response.context["original"] == obj
+    body = response.content.decode()
+    assert f'id="{model}_form"' in body and f"<title>{escape(str(obj))} | " in body
 
 
 def test_admin_marks_assumptions(client, staff_user):

@@ -1,36 +1,13 @@
 """PDF uploads are checked by content: each kind of bad file gets its own message."""
 
-import io
-
-import pikepdf
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from kohorte.core.uploads import check_pdf, sanitize_filename
+from tests.factories import make_pdf
 
 MAX = 10 * 1024 * 1024
-
-
-def make_pdf(pages=1, *, js=False, launch=False, attachment=False, encrypt=False, pad=0) -> bytes:
-    pdf = pikepdf.new()
-    for _ in range(pages):
-        pdf.add_blank_page(page_size=(595, 842))
-    if js:
-        action = pdf.make_indirect(pikepdf.Dictionary(S=pikepdf.Name.JavaScript, JS="app.alert(1)"))
-        pdf.Root.OpenAction = action
-    if launch:
-        pdf.Root.OpenAction = pdf.make_indirect(
-            pikepdf.Dictionary(S=pikepdf.Name.Launch, F="cmd.exe")
-        )
-    if attachment:
-        pdf.attachments["notes.txt"] = pikepdf.AttachedFileSpec(pdf, b"hidden")
-    if pad:
-        pdf.Root.Padding = pdf.make_stream(b"0" * pad)
-    out = io.BytesIO()
-    kwargs = {"encryption": pikepdf.Encryption(owner="owner", user="")} if encrypt else {}
-    pdf.save(out, **kwargs)
-    return out.getvalue()
 
 
 def upload(content: bytes, name="lebenslauf.pdf"):

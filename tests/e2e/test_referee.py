@@ -4,7 +4,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
-from tests.core.test_uploads import make_pdf
+from tests.factories import make_pdf
 
 pytestmark = pytest.mark.browser
 axe = Axe()

@@ -41,7 +41,7 @@ def story(site, django_user_model):
     from kohorte.selection import services
     from kohorte.selection.models import CommitteeMember
     from kohorte.selection.setup import setup_cohort
-    from tests.selection.conftest import make_applications, review_all
+    from tests.factories import make_applications, review_all
 
     cohort = Cohort.objects.get(slug="jahrgang-2")
     setup_cohort(cohort)

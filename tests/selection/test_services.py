@@ -8,7 +8,7 @@ from kohorte.comms.models import Batch, OutboxMessage
 from kohorte.selection import optimiser, services
 from kohorte.selection.models import Assignment, Conflict, Decision, Offer, Proposal
 from kohorte.teaching.models import Participation
-from tests.selection.conftest import review_all
+from tests.factories import review_all
 
 pytestmark = pytest.mark.django_db
 

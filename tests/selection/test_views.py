@@ -11,9 +11,7 @@ from kohorte.admissions import services as admissions
 from kohorte.comms.models import OutboxMessage
 from kohorte.selection import optimiser, services
 from kohorte.selection.models import Assignment, Conflict, SelectionSettings
-from tests.admissions.test_services import complete, pdf
-from tests.factories import CohortFactory
-from tests.selection.conftest import make_applications, review_all
+from tests.factories import CohortFactory, complete, make_applications, pdf, review_all
 
 pytestmark = pytest.mark.django_db
 

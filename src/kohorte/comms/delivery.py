@@ -19,7 +19,7 @@ from email.utils import formataddr
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, mailers
 from django.db import transaction
-from django.db.models import F, Min
+from django.db.models import F
 from django.utils import timezone
 
 from kohorte.comms.models import OutboxMessage
@@ -175,7 +175,6 @@ def deliver_due(*, max_messages: int | None = None) -> DeliveryReport:
                 break
     finally:
         _close(connection)
-    _schedule_next()
     if report.errors:
         log.warning("mail delivery: %s", "; ".join(report.errors[:5]))
     return report
@@ -185,14 +184,3 @@ def _close(connection) -> None:
     if connection is not None:
         with contextlib.suppress(Exception):  # closing a broken connection may fail
             connection.close()
-
-
-def _schedule_next() -> None:
-    """Wake the worker again when the next retry is due."""
-    next_at = OutboxMessage.objects.filter(state=State.QUEUED).aggregate(t=Min("next_attempt_at"))[
-        "t"
-    ]
-    if next_at is not None and next_at > timezone.now():
-        from kohorte.comms.tasks import enqueue_delivery
-
-        enqueue_delivery(run_after=next_at)

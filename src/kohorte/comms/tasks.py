@@ -1,14 +1,25 @@
 """Worker tasks. They take ids, load objects and call a service."""
 
+from datetime import timedelta
+
 from django.tasks import task
 
 from kohorte.comms import delivery, services
+from kohorte.core.schedule import scheduled_job
+
+
+@scheduled_job("comms.deliver_outbox", every=timedelta(minutes=1))
+def deliver_now() -> dict:
+    """Send what is due. The schedule runs this every minute, so that retries that came due and
+    mails left "sending" by a dead worker go out; a new mail does not wait for it: queueing one
+    enqueues ``deliver_outbox`` on commit."""
+    report = delivery.deliver_due()
+    return {"sent": report.sent, "retried": report.retried, "failed": report.failed}
 
 
 @task()
 def deliver_outbox() -> dict:
-    report = delivery.deliver_due()
-    return {"sent": report.sent, "retried": report.retried, "failed": report.failed}
+    return deliver_now()
 
 
 @task()

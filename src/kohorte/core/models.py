@@ -60,3 +60,24 @@ class ContentVersion(models.Model):
 
     def __str__(self):
         return f"{self.key}={self.version}"
+
+
+class ScheduledJob(models.Model):
+    """One periodic job (see ``kohorte.core.schedule``): when it is next due and who runs it."""
+
+    name = models.CharField(_("Name"), max_length=100, unique=True)
+    period = models.CharField(_("Rhythmus"), max_length=100)
+    next_run_at = models.DateTimeField(_("nächster Lauf"))
+    lease_until = models.DateTimeField(_("reserviert bis"), null=True, blank=True)
+    leased_by = models.CharField(_("reserviert von"), max_length=100, blank=True)
+    last_run_at = models.DateTimeField(_("letzter Lauf"), null=True, blank=True)
+    last_error = models.TextField(_("letzter Fehler"), blank=True)
+    run_count = models.PositiveIntegerField(_("Läufe"), default=0)
+
+    class Meta:
+        verbose_name = _("geplante Aufgabe")
+        verbose_name_plural = _("geplante Aufgaben")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name

@@ -3,8 +3,8 @@
 from datetime import timedelta
 
 from django.tasks import task
-from django.utils import timezone
 
+from kohorte.core.schedule import scheduled_job
 from kohorte.selection import optimiser, services
 
 
@@ -13,9 +13,13 @@ def explain_proposal(proposal_id: int) -> int:
     return optimiser.explain(proposal_id).progress
 
 
+@scheduled_job("selection.expire_offers", every=timedelta(hours=1))
+def run_expire_offers() -> int:
+    """Mark offers past their deadline as expired; the schedule runs this hourly."""
+    return services.expire_offers()
+
+
 @task()
 def expire_offers() -> int:
-    """Mark offers past their deadline as expired, then wake again in an hour."""
-    count = services.expire_offers()
-    expire_offers.using(run_after=timezone.now() + timedelta(hours=1)).enqueue()
-    return count
+    """Expire offers now (once; the hourly run is ``selection.expire_offers``)."""
+    return run_expire_offers()
