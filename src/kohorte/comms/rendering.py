@@ -260,8 +260,8 @@ class _MeteredVariable(VariableNode):
 class _LoopTick(Node):
     """First node of every loop body: counts the pass."""
 
-    def __init__(self, meter: _Meter, token):
-        self.meter, self.token = meter, token
+    def __init__(self, meter: _Meter, loop: ForNode):
+        self.meter, self.token, self.origin = meter, loop.token, loop.origin
 
     def render(self, context):
         self.meter.tick()
@@ -278,7 +278,7 @@ def _meter(nodes, meter: _Meter) -> None:
             node.__class__ = _MeteredVariable
         node.meter = meter
         if isinstance(node, ForNode):
-            node.nodelist_loop.insert(0, _LoopTick(meter, node.token))
+            node.nodelist_loop.insert(0, _LoopTick(meter, node))
         if isinstance(node, IfNode):  # its "nodelist" is a copy of these
             for _condition, nodelist in node.conditions_nodelists:
                 _meter(nodelist, meter)
