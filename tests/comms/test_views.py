@@ -107,11 +107,15 @@ def test_template_edit_refuses_error_shows_line_and_keeps_input(client, staff):
 def test_template_edit_previews_and_saves(client, staff):
     client.force_login(staff)
     url = "/verwaltung/vorlagen/application.submitted/de/"
-    data = {"subject": "Danke, {{ recipient_name }}", "body_text": "Jahrgang: {{ cohort_name }}"}
+    data = {
+        "subject": "Danke – {{ cohort_name }}",  # a typed name is not allowed in a subject
+        "body_text": "Danke, {{ recipient_name }}. Jahrgang: {{ cohort_name }}",
+    }
     preview = client.post(url, {**data, "preview": "1"}, headers={"HX-Request": "true"})
     html = preview.content.decode()
     assert html.lstrip().startswith('<section id="preview"')  # the partial only
-    assert "Danke, Dr. Erika Muster" in html and "Jahrgang: 2. Jahrgang 2027" in html
+    assert "Danke – 2. Jahrgang 2027" in html
+    assert "Danke, Dr. Erika Muster. Jahrgang: 2. Jahrgang 2027" in html
     assert MessageTemplate.objects.count() == 0
     response = client.post(url, {**data, "save": "1"})
     assert response.status_code == 302

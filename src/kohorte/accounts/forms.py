@@ -7,6 +7,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from kohorte.accounts.models import PrivacyConsent
+from kohorte.core.validators import validate_single_line
 
 
 def _privacy_help():
@@ -24,11 +25,13 @@ class SignupForm(forms.Form):
         label=_("Vorname"),
         max_length=150,
         widget=forms.TextInput(attrs={"autocomplete": "given-name"}),
+        validators=[validate_single_line],  # the name goes into mail headers (To:)
     )
     last_name = forms.CharField(
         label=_("Nachname"),
         max_length=150,
         widget=forms.TextInput(attrs={"autocomplete": "family-name"}),
+        validators=[validate_single_line],  # the name goes into mail headers (To:)
     )
     preferred_language = forms.ChoiceField(
         label=_("Sprache für Mails und Dokumente"),

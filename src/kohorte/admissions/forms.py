@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from kohorte.admissions.models import Application, RefereeRequest
+from kohorte.core.validators import validate_single_line
 
 
 class RefereeUploadForm(forms.Form):
@@ -37,6 +38,12 @@ class DraftForm(forms.ModelForm):
 
 
 class PersonForm(DraftForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The name reaches mails (the referee's mail names the applicant).
+        for name in ("academic_title", "first_name", "last_name"):
+            self.fields[name].validators.append(validate_single_line)
+
     class Meta:
         model = Application
         fields = ["academic_title", "first_name", "last_name", "phone", "accessibility_needs"]
@@ -137,7 +144,15 @@ class UploadForm(forms.Form):
 
 
 class RefereeForm(forms.ModelForm):
+    """Whom to ask for the letter. The name and address go into a mail header (To:), so line
+    breaks and other control characters are refused."""
+
     class Meta:
         model = RefereeRequest
         fields = ["name", "role", "authority", "email"]
         labels = {"name": _("Name der Referenzgeberin / des Referenzgebers")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.validators.append(validate_single_line)

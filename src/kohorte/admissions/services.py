@@ -5,13 +5,16 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
+from django.core.validators import validate_email
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import get_language, ngettext, override
 from django.utils.translation import gettext as _
-from django.utils.translation import override
 
 from kohorte.admissions.models import (
     PUBLIC_LEVELS,
@@ -28,6 +31,7 @@ from kohorte.core.audit import log_action
 from kohorte.core.formatting import in_language
 from kohorte.core.tokens import hash_token, new_token, plausible
 from kohorte.core.uploads import check_pdf, max_pages_for, store_private
+from kohorte.core.validators import validate_single_line
 
 Status = Application.Status
 REFEREE_LINK_DAYS = 60
@@ -329,15 +333,100 @@ def referee_link(token: str, language: str = "de") -> str:
     return settings.KOHORTE_BASE_URL.rstrip("/") + path
 
 
+class LimitReached(ValidationError):
+    """A referee mail refused by the limits (``KOHORTE_REFEREE_*`` settings); the message says
+    why, and when the next reminder is possible."""
+
+
+def _moment(value) -> str:
+    """A point in time as the active language writes it: "3. Dezember 2026, 14:05 Uhr"."""
+    german = (get_language() or "de").startswith("de")
+    fmt = r"j. F Y, H:i \U\h\r" if german else "j F Y, H:i"
+    return date_format(timezone.localtime(value), fmt)
+
+
+def reminder_count(request: RefereeRequest) -> int:
+    """Reminders sent for this request (one outbox mail each, kept as the record)."""
+    return OutboxMessage.objects.filter(
+        event_key="referee.reminder",
+        content_type=ContentType.objects.get_for_model(RefereeRequest),
+        object_id=str(request.pk),
+    ).count()
+
+
+def next_reminder_at(request: RefereeRequest):
+    """The earliest time for the next reminder: the interval after the last mail to the referee
+    (the request or the last reminder)."""
+    last = max(request.created_at, request.reminded_at or request.created_at)
+    return last + timedelta(hours=settings.KOHORTE_REFEREE_REMINDER_HOURS)
+
+
+def request_refusal(application: Application) -> str:
+    """Why the applicant may not ask another referee (the limit per application), or ""."""
+    limit = settings.KOHORTE_REFEREE_MAX_REQUESTS
+    if application.referee_requests.count() < limit:
+        return ""
+    return ngettext(
+        "Sie haben bereits %(count)d Person um ein Empfehlungsschreiben gebeten; mehr Anfragen "
+        "sind für eine Bewerbung nicht möglich. Bitte wenden Sie sich an das Programmteam.",
+        "Sie haben bereits %(count)d Personen um ein Empfehlungsschreiben gebeten; mehr Anfragen "
+        "sind für eine Bewerbung nicht möglich. Bitte wenden Sie sich an das Programmteam.",
+        limit,
+    ) % {"count": limit}
+
+
+def reminder_refusal(request: RefereeRequest, now=None) -> str:
+    """Why this request may not be reminded now (too many, or too soon), or ""."""
+    limit = settings.KOHORTE_REFEREE_MAX_REMINDERS
+    if reminder_count(request) >= limit:
+        return ngettext(
+            "Sie haben bereits %(count)d Erinnerung verschickt; mehr sind für eine Anfrage nicht "
+            "möglich.",
+            "Sie haben bereits %(count)d Erinnerungen verschickt; mehr sind für eine Anfrage nicht "
+            "möglich.",
+            limit,
+        ) % {"count": limit}
+    due = next_reminder_at(request)
+    if (now or timezone.now()) < due:
+        return _("Eine weitere Erinnerung ist ab %(time)s möglich.") % {"time": _moment(due)}
+    return ""
+
+
+def _check_referee_input(*, name, role, authority, email) -> None:
+    """Refuse what a form would refuse, for callers that skip the form (a mail header must
+    never get a line break from a name or address)."""
+    errors = {}
+    for field, value in (("name", name), ("role", role), ("authority", authority)):
+        try:
+            validate_single_line(value)
+        except ValidationError as error:
+            errors[field] = error.messages
+    try:
+        validate_single_line(email)
+        validate_email(email)
+    except ValidationError as error:
+        errors["email"] = error.messages
+    if errors:
+        raise ValidationError(errors)
+
+
 def request_referee(
     application: Application, *, name, role, authority, email, actor, language="de"
 ) -> tuple[RefereeRequest, str]:
     """Ask a referee for the letter. An earlier open request is replaced: its link stops
-    working. Returns the request and the secret token (only its hash is stored)."""
+    working. Returns the request and the secret token (only its hash is stored).
+
+    Refuse control characters in the fields, and a request beyond
+    ``KOHORTE_REFEREE_MAX_REQUESTS`` per application (asking another person counts)."""
     if application.status != Status.DRAFT:
         raise IllegalTransition(application.status)
+    _check_referee_input(name=name, role=role, authority=authority, email=email)
     token, token_hash = new_token()
     with transaction.atomic():
+        # One request at a time per application, so that two at once cannot pass the limit.
+        list(Application.objects.select_for_update().filter(pk=application.pk).values("pk"))
+        if refusal := request_refusal(application):
+            raise LimitReached(refusal, code="referee_requests")
         application.referee_requests.filter(
             status__in=[RefereeRequest.Status.REQUESTED, RefereeRequest.Status.REMINDED]
         ).update(status=RefereeRequest.Status.REPLACED)
@@ -377,20 +466,35 @@ def _mail_referee(event_key: str, request: RefereeRequest, token: str, key_suffi
     )
 
 
-def remind_referee(request: RefereeRequest, *, actor) -> str:
-    """Remind the referee; a new link replaces the old one (tokens are not stored)."""
+def remind_referee(request: RefereeRequest, *, actor, now=None) -> str:
+    """Remind the referee; a new link replaces the old one (tokens are not stored).
+
+    Refuse (LimitReached) a reminder sooner than ``KOHORTE_REFEREE_REMINDER_HOURS`` after the
+    last mail to the referee, or beyond ``KOHORTE_REFEREE_MAX_REMINDERS`` for the request."""
     if not request.is_open:
         raise IllegalTransition(request.status)
-    token, token_hash = new_token()
+    now = now or timezone.now()
     with transaction.atomic():
-        now = timezone.now()
+        # Read the request again under a lock: two reminders at once cannot both pass.
+        list(RefereeRequest.objects.select_for_update().filter(pk=request.pk).values("pk"))
+        request.refresh_from_db()
+        if not request.is_open:
+            raise IllegalTransition(request.status)
+        if refusal := reminder_refusal(request, now):
+            raise LimitReached(refusal, code="referee_reminders")
+        token, token_hash = new_token()
         request.token_hash, request.status, request.reminded_at = (
             token_hash,
             RefereeRequest.Status.REMINDED,
             now,
         )
         request.save(update_fields=["token_hash", "status", "reminded_at"])
-        log_action("referee.reminded", actor=actor, target=request.application)
+        log_action(
+            "referee.reminded",
+            actor=actor,
+            target=request.application,
+            data={"request": request.pk},
+        )
         _mail_referee("referee.reminder", request, token, key_suffix=f":{now.isoformat()}")
     return token
 
@@ -479,6 +583,9 @@ def send_due_reminders(now=None) -> dict:
                 status=RefereeRequest.Status.REQUESTED,
                 reminded_at__isnull=True,
             ).select_related("application__cohort__program", "application__applicant"):
-                remind_referee(request, actor=None)
+                try:
+                    remind_referee(request, actor=None, now=now)
+                except LimitReached:
+                    continue  # asked too recently: reminded on a later run
                 counts["referees"] += 1
     return counts

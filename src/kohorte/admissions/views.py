@@ -25,6 +25,7 @@ from kohorte.admissions.forms import (
 from kohorte.admissions.models import Application, CohortSettings, Document, RefereeRequest
 from kohorte.catalog import queries as catalog_queries
 from kohorte.catalog.models import RequiredDocument
+from kohorte.core.forms import add_errors
 from kohorte.core.uploads import private_file_response
 
 STEPS = [
@@ -148,6 +149,7 @@ def documents(request, program, cohort):
     upload_form = None
     referee_form = RefereeForm()
     upload_errors_for = None
+    remind_error = ""
     if request.method == "POST" and application.status == Application.Status.DRAFT:
         action = request.POST.get("action")
         if action == "upload":
@@ -173,22 +175,31 @@ def documents(request, program, cohort):
         elif action == "referee":
             referee_form = RefereeForm(request.POST)
             if referee_form.is_valid():
-                services.request_referee(
-                    application,
-                    actor=request.user,
-                    language=request.user.preferred_language,
-                    **referee_form.cleaned_data,
-                )
-                messages.success(request, _("Wir haben die Anfrage verschickt."))
-                return redirect(request.path)
+                try:
+                    services.request_referee(
+                        application,
+                        actor=request.user,
+                        language=request.user.preferred_language,
+                        **referee_form.cleaned_data,
+                    )
+                except ValidationError as error:
+                    add_errors(referee_form, error)
+                else:
+                    messages.success(request, _("Wir haben die Anfrage verschickt."))
+                    return redirect(request.path)
         elif action == "remind":
             open_request = application.referee_requests.filter(
                 status__in=[RefereeRequest.Status.REQUESTED, RefereeRequest.Status.REMINDED]
             ).first()
-            if open_request:
+            if open_request is None:
+                return redirect(request.path)
+            try:
                 services.remind_referee(open_request, actor=request.user)
+            except services.LimitReached as error:
+                remind_error = error.messages[0]
+            else:
                 messages.success(request, _("Wir haben eine Erinnerung verschickt."))
-            return redirect(request.path)
+                return redirect(request.path)
     current = {d.kind: d for d in application.documents.filter(is_current=True)}
     rules = list(RequiredDocument.objects.filter(cohort=application.cohort))
     rows = [
@@ -202,7 +213,8 @@ def documents(request, program, cohort):
     # an upload of a kind the page does not offer (a forged form) has no row to show it in
     stray_upload = upload_form if upload_errors_for not in {r.kind for r in rules} else None
     referee = application.referee_requests.exclude(status=RefereeRequest.Status.REPLACED).first()
-    status = 400 if upload_errors_for or referee_form.errors else 200
+    editable = application.status == Application.Status.DRAFT
+    status = 400 if upload_errors_for or referee_form.errors or remind_error else 200
     return render(
         request,
         "admissions/documents.html",
@@ -212,8 +224,14 @@ def documents(request, program, cohort):
             stray_upload=stray_upload,
             referee=referee,
             referee_form=referee_form,
+            remind_error=remind_error,
+            # Shown instead of the button or form while a limit holds.
+            reminder_refusal=services.reminder_refusal(referee)
+            if editable and referee and referee.is_open
+            else "",
+            request_refusal=services.request_refusal(application) if editable else "",
             step="documents",
-            editable=application.status == Application.Status.DRAFT,
+            editable=editable,
             sees_letter=CohortSettings.for_cohort(application.cohort).applicant_sees_letter,
         ),
         status=status,

@@ -98,8 +98,8 @@ register(
             "deadline": Placeholder(_("Frist"), "15. Juni 2027"),
         },
         subject={
-            "de": "Bitte um ein Empfehlungsschreiben für {{ applicant_name }}",
-            "en": "Request for a letter of recommendation for {{ applicant_name }}",
+            "de": "Bitte um ein Empfehlungsschreiben – {{ program_title }}",
+            "en": "Request for a letter of recommendation – {{ program_title }}",
         },
         body={
             "de": "Guten Tag {{ recipient_name }},\n\n{{ applicant_name }} bewirbt sich für „{{ program_title }}“ und bittet Sie um ein Empfehlungsschreiben. Sie können es bis {{ deadline }} ohne Anmeldung hier hochladen:\n{{ upload_url }}\n\nMit freundlichen Grüßen\nIhr Programmteam",
@@ -193,8 +193,8 @@ register(
         category=Category.TRANSACTIONAL,
         placeholders=EVENTS["referee.requested"].placeholders,
         subject={
-            "de": "Erinnerung: Empfehlungsschreiben für {{ applicant_name }}",
-            "en": "Reminder: letter of recommendation for {{ applicant_name }}",
+            "de": "Erinnerung: Bitte um ein Empfehlungsschreiben – {{ program_title }}",
+            "en": "Reminder: request for a letter of recommendation – {{ program_title }}",
         },
         body={
             "de": "Guten Tag {{ recipient_name }},\n\nwir erinnern freundlich an das Empfehlungsschreiben für {{ applicant_name }} („{{ program_title }}“). Sie können es bis {{ deadline }} ohne Anmeldung hier hochladen:\n{{ upload_url }}\n\nDer Link aus unserer ersten Mail gilt nicht mehr.\n\nMit freundlichen Grüßen\nIhr Programmteam",

@@ -17,9 +17,16 @@ from django.utils.translation import override
 
 from kohorte.comms.events import EVENTS, Category, MailEvent
 from kohorte.comms.models import Batch, MessageTemplate, OptOut, OutboxMessage
-from kohorte.comms.rendering import TemplateProblem, check_template, render
+from kohorte.comms.rendering import (
+    PERSON_TEXT,
+    TemplateProblem,
+    check_template,
+    render,
+    render_mail,
+)
 from kohorte.comms.segments import Recipient, available_segments
 from kohorte.core.audit import log_action
+from kohorte.core.validators import header_safe
 
 State = OutboxMessage.State
 BULK_PLACEHOLDERS = {"recipient_name", "recipient_email"}
@@ -49,14 +56,18 @@ def template_texts(event: MailEvent, language: str) -> Texts:
     return Texts(event.subject[language], event.body[language], event.html.get(language, ""))
 
 
-def check_texts(event_placeholders: set[str], **texts: str) -> dict[str, TemplateProblem]:
-    """Problems per field (subject, body_text, body_html); empty if all can be used."""
+def check_texts(
+    event_placeholders: set[str], *, subject_refused=PERSON_TEXT, **texts: str
+) -> dict[str, TemplateProblem]:
+    """Problems per field (subject, body_text, body_html); empty if all can be used. The
+    subject must not use ``subject_refused`` (names people type themselves)."""
     problems = {}
     for field, source in texts.items():
         if not source:
             continue
         try:
-            check_template(source, event_placeholders)
+            refused = subject_refused if field == "subject" else frozenset()
+            check_template(source, event_placeholders, refused=refused)
         except TemplateProblem as problem:
             problems[field] = problem
     return problems
@@ -90,8 +101,14 @@ def example_context(event: MailEvent) -> dict[str, str]:
 
 
 def preview(event: MailEvent, subject: str, body_text: str, body_html: str = "") -> Texts:
-    """Render texts with the event's example values (no save)."""
+    """Render texts with the event's example values (no save); raise TemplateProblem if they
+    cannot be used."""
     context = example_context(event)
+    problems = check_texts(
+        set(event.placeholders), subject=subject, body_text=body_text, body_html=body_html
+    )
+    if problems:
+        raise next(iter(problems.values()))
     return Texts(
         render(subject, context).strip(),
         render(body_text, context),
@@ -190,7 +207,7 @@ def queue_mail(
     event = EVENTS[event_key]
     email = (to or "").strip()
     language = _language(language, user)
-    name = name or (user.get_full_name() if user else "") or ""
+    name = header_safe(name or (user.get_full_name() if user else "") or "")
     content_type = ContentType.objects.get_for_model(concerning) if concerning else None
     object_id = str(concerning.pk) if concerning else ""
     key = (
@@ -202,6 +219,8 @@ def queue_mail(
         return existing
     texts = template_texts(event, language)
     values = {**(context or {}), "recipient_name": name or email}
+    # A broken text never fails the caller: the built-in one is used, or the mail is rejected.
+    rendered = render_mail(event, language, texts, values)
     message = OutboxMessage(
         recipient_email=email,
         recipient_name=name,
@@ -209,9 +228,10 @@ def queue_mail(
         language=language,
         event_key=event_key,
         category=event.category,
-        subject=" ".join(render(texts.subject, values).split())[:300],
-        body_text=render(texts.body_text, values),
-        body_html=render(texts.body_html, values, html=True) if texts.body_html else "",
+        subject=" ".join(rendered.subject.split())[:300],
+        body_text=rendered.body_text,
+        body_html=rendered.body_html,
+        last_error=rendered.problem,
         content_type=content_type,
         object_id=object_id,
         idempotency_key=key,
@@ -223,6 +243,9 @@ def queue_mail(
     if batch is not None and batch.state in {Batch.State.HELD, Batch.State.SCHEDULED}:
         message.state, message.next_attempt_at = State.HELD, None
     _screen(message)
+    if rendered.failed:
+        message.state, message.next_attempt_at = State.REJECTED, None
+        message.last_error = rendered.problem
     try:
         with transaction.atomic():
             message.save()
@@ -317,7 +340,10 @@ def bulk_context(recipient: Recipient) -> dict[str, str]:
 
 
 def _check_bulk_texts(subject: str, body_text: str) -> None:
-    problems = check_texts(BULK_PLACEHOLDERS, subject=subject, body_text=body_text)
+    # Staff write a bulk subject for everyone; a recipient's own name in it is allowed.
+    problems = check_texts(
+        BULK_PLACEHOLDERS, subject_refused=frozenset(), subject=subject, body_text=body_text
+    )
     if problems:
         raise ValidationError({field: str(problem) for field, problem in problems.items()})
 

@@ -16,6 +16,7 @@ from kohorte.comms import services
 from kohorte.comms.events import EVENTS, Category
 from kohorte.comms.forms import BatchForm, OutboxFilterForm, TemplateForm
 from kohorte.comms.models import LANGUAGES, Batch, MessageTemplate, OutboxMessage
+from kohorte.comms.rendering import TemplateProblem
 from kohorte.comms.rules import can_manage_mail
 from kohorte.comms.segments import available_segments
 from kohorte.core.access import login_and
@@ -154,20 +155,44 @@ def template_edit(request, event_key, language):
         for field, problem in problems.items():
             form.add_error(field, str(problem))
         if not problems:
-            preview = services.preview(event, data["subject"], data["body_text"], data["body_html"])
-            if "save" in request.POST:
-                services.save_template(
-                    event_key=event_key,
-                    language=language,
-                    subject=data["subject"],
-                    body_text=data["body_text"],
-                    body_html=data["body_html"],
-                    actor=request.user,
+            try:
+                preview = services.preview(
+                    event, data["subject"], data["body_text"], data["body_html"]
                 )
-                messages.success(request, _("Die Vorlage ist gespeichert."))
-                return redirect("comms:template_edit", event_key=event_key, language=language)
+            except TemplateProblem as problem:  # e.g. too much output with the example values
+                form.add_error("body_text", str(problem))
+        if not form.errors and "save" in request.POST:
+            services.save_template(
+                event_key=event_key,
+                language=language,
+                subject=data["subject"],
+                body_text=data["body_text"],
+                body_html=data["body_html"],
+                actor=request.user,
+            )
+            messages.success(request, _("Die Vorlage ist gespeichert."))
+            return redirect("comms:template_edit", event_key=event_key, language=language)
     elif request.method == "GET":
-        preview = services.preview(event, instance.subject, instance.body_text, instance.body_html)
+        # A text saved before a rule got stricter: show its problems instead of a preview.
+        problems = services.check_texts(
+            set(event.placeholders),
+            subject=instance.subject,
+            body_text=instance.body_text,
+            body_html=instance.body_html,
+        )
+        try:
+            if not problems:
+                preview = services.preview(
+                    event, instance.subject, instance.body_text, instance.body_html
+                )
+        except TemplateProblem as problem:
+            problems = {"body_text": problem}
+        if problems:
+            fields = ("subject", "body_text", "body_html")
+            form = TemplateForm({f: getattr(instance, f) for f in fields}, instance=instance)
+            form.is_valid()
+            for field, problem in problems.items():
+                form.add_error(field, str(problem))
     context = {
         "event": event,
         "language": language,

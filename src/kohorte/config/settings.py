@@ -277,6 +277,12 @@ KOHORTE_MAIL_RETRY_BASE_SECONDS = float(env("KOHORTE_MAIL_RETRY_BASE_SECONDS", "
 KOHORTE_MAIL_MAX_ATTEMPTS = int(env("KOHORTE_MAIL_MAX_ATTEMPTS", "8"))
 # A mail "sending" for longer than this was interrupted by a dying worker: send it again.
 KOHORTE_MAIL_STALE_SECONDS = int(env("KOHORTE_MAIL_STALE_SECONDS", "300"))
+# Referee mails one application can cause (docs/security.md, "Rate limits"): requests in
+# total (asking another person counts), reminders per request, and hours between two mails
+# to the same referee.
+KOHORTE_REFEREE_MAX_REQUESTS = int(env("KOHORTE_REFEREE_MAX_REQUESTS", "3"))
+KOHORTE_REFEREE_MAX_REMINDERS = int(env("KOHORTE_REFEREE_MAX_REMINDERS", "3"))
+KOHORTE_REFEREE_REMINDER_HOURS = float(env("KOHORTE_REFEREE_REMINDER_HOURS", "24"))
 try:
     MAILERS = mailers_from_url(KOHORTE_SMTP_URL, DATA_DIR / "mail")
 except MailURLError as exc:
