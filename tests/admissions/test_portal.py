@@ -99,11 +99,11 @@ def test_walk_through_the_steps_and_submit(logged_in, applicant):
     assert request.status == "received"
     review = logged_in.get(BASE + "pruefen/").content.decode()
     assert "Bewerbung verbindlich einreichen" in review
-    response = logged_in.post(BASE + "pruefen/")
+    response = logged_in.post(BASE + "pruefen/", {"declaration": "on"})
     assert response["Location"] == BASE
     application.refresh_from_db()
     assert application.status == "submitted"
-    assert "Ihre Bewerbung ist eingegangen" in logged_in.get(BASE).content.decode()
+    assert "Ihre Bewerbung wurde am" in logged_in.get(BASE).content.decode()
 
 
 def test_autosave_with_htmx_returns_status_and_keeps_draft(logged_in):
