@@ -138,7 +138,7 @@ def test_apply_submit_and_accept_the_offer_in_the_portal(
         "2 Seiten",
     ):
         expect(main).to_contain_text(text)
-    expect(main.locator("a[href$=\"/unterlagen/\"]", has_text="Ändern")).to_be_visible()
+    expect(main.locator('a[href$="/unterlagen/"]', has_text="Ändern")).to_be_visible()
     _clean(page)
     _no_overflow(page)
     _shot(page, "summary", width)
