@@ -18,7 +18,7 @@ from tests.core.test_uploads import make_pdf
 pytestmark = pytest.mark.browser
 axe = Axe()
 BASE = "/ki-data-science/jahrgaenge/jahrgang-2/bewerben/"
-SHOTS = Path("/tmp/shots-portal")
+SHOTS = Path("/tmp/shots-portal")  # noqa: S108 (screenshots for people to look at)
 PASSWORD = "Sehr-geheimes-Passwort-2026"
 
 
