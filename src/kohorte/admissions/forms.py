@@ -104,7 +104,7 @@ class DemographicsForm(DraftForm):
     consent = forms.BooleanField(
         label=_(
             "Ich willige ein, dass diese freiwillige Angabe für eine ausgewogene "
-            "Zusammensetzung der Kohorte und für anonyme Berichte verarbeitet wird. Ich kann "
+            "Zusammensetzung des Jahrgangs und für anonyme Berichte verarbeitet wird. Ich kann "
             "die Einwilligung jederzeit widerrufen, indem ich die Angabe lösche."
         ),
         required=False,
