@@ -484,3 +484,20 @@ def test_review_says_the_letter_is_awaited_and_offers_remind_and_upload(logged_i
     mail = OutboxMessage.objects.get(event_key="referee.requested")
     assert f"bis {until}" in mail.body_text
     assert f"Der Link zum Hochladen gilt bis {until}." in body
+
+
+def test_log_in_lands_in_the_application_and_carries_the_programme(client, applicant):
+    from allauth.account.models import EmailAddress
+
+    applicant.set_password("Sehr-geheimes-Passwort-2026")
+    applicant.save()
+    EmailAddress.objects.create(user=applicant, email=applicant.email, verified=True, primary=True)
+    services.start_application(Cohort.objects.get(slug="jahrgang-2"), applicant)
+    page = client.get("/konto/login/").content.decode()
+    assert "Künstliche Intelligenz und Data Science für die öffentliche Verwaltung" in page
+    assert '<span class="kern-label">Anmelden</span>' in page
+    response = client.post(
+        "/konto/login/", {"login": applicant.email, "password": "Sehr-geheimes-Passwort-2026"}
+    )
+    assert response["Location"] == "/meine-bewerbung/"
+    assert client.get(response["Location"])["Location"] == BASE
