@@ -99,11 +99,11 @@ def test_walk_through_the_steps_and_submit(logged_in, applicant):
     assert request.status == "received"
     review = logged_in.get(BASE + "pruefen/").content.decode()
     assert "Bewerbung verbindlich einreichen" in review
-    response = logged_in.post(BASE + "pruefen/")
+    response = logged_in.post(BASE + "pruefen/", {"declaration": "on"})
     assert response["Location"] == BASE
     application.refresh_from_db()
     assert application.status == "submitted"
-    assert "Ihre Bewerbung ist eingegangen" in logged_in.get(BASE).content.decode()
+    assert "Ihre Bewerbung wurde am" in logged_in.get(BASE).content.decode()
 
 
 def test_autosave_with_htmx_returns_status_and_keeps_draft(logged_in):
@@ -211,3 +211,293 @@ def test_referee_letter_content_is_hidden_unless_the_cohort_allows(logged_in, ap
     CohortSettings.objects.create(cohort=application.cohort, applicant_sees_letter=True)
     assert logged_in.get(f"{BASE}unterlagen/{letter.pk}/").status_code == 200
     assert "letter.pdf" in logged_in.get(f"{BASE}unterlagen/").content.decode()
+
+
+# --- the portal after submitting, the summary, read-only steps ---------------------------------
+COMPLETE = {
+    "first_name": "Erika",
+    "last_name": "Muster",
+    "authority": "Bundesministerium des Innern",
+    "federal_level": "bund",
+    "authority_kind": "oberste",
+    "unit_kind": "fachreferat",
+    "unit_name": "Referat DG II 3",
+    "job_title": "Referatsleiterin",
+    "leadership_level": 3,
+    "team_size": 12,
+    "ai_involvement": "Leitung eines KI-Pilotprojekts",
+}
+
+
+def _complete_draft(applicant):
+    cohort = Cohort.objects.get(slug="jahrgang-2")
+    application = services.start_application(cohort, applicant)
+    services.save_draft(application, COMPLETE, actor=applicant)
+    for kind, pages in (("cv", 1), ("motivation_letter", 2), ("recommendation_letter", 1)):
+        services.upload_document(application, kind, _pdf(f"{kind}.pdf", pages), actor=applicant)
+    return application
+
+
+@pytest.fixture
+def submitted(applicant):
+    application = _complete_draft(applicant)
+    return services.submit_application(application, actor=applicant)
+
+
+@pytest.fixture
+def chair(django_user_model):
+    return django_user_model.objects.create_user("chair@example.org", "x")
+
+
+def _decide(application, outcome, chair, *, release=True):
+    from kohorte.comms.services import release_batch
+    from kohorte.selection import services as selection
+
+    selection.record_decision(application, outcome, "Begründung", actor=chair)
+    batch = selection.prepare_decision_mails(application.cohort, actor=chair)
+    if release:
+        release_batch(batch, actor=chair)
+    return batch
+
+
+def test_portal_draft_states_the_deadline_in_words(logged_in):
+    body = logged_in.get(BASE).content.decode()
+    cohort = Cohort.objects.get(slug="jahrgang-2")
+    from django.utils import formats, timezone
+
+    deadline = formats.date_format(
+        timezone.localtime(cohort.applications_close_at), "DATETIME_FORMAT"
+    )
+    assert (
+        f"Ihre Bewerbung ist ein Entwurf. Sie können sie bis {deadline} (Berliner Zeit) einreichen."
+        in body
+    )
+    assert deadline.endswith(" Uhr") and ", " in deadline
+
+
+def test_portal_submitted_states_the_date_and_the_decision_date(logged_in, submitted):
+    from django.utils import formats, timezone
+
+    body = logged_in.get(BASE).content.decode()
+    when = formats.date_format(timezone.localtime(submitted.submitted_at), "DATETIME_FORMAT")
+    decision_on = formats.date_format(submitted.cohort.decision_on, "DATE_FORMAT")
+    assert f"Ihre Bewerbung wurde am {when} eingereicht." in body
+    assert f"Die Entscheidung erhalten Sie bis {decision_on}." in body
+    assert "submitted" not in body.replace('name="', "") or "Status" not in body
+
+
+def test_receipt_mail_links_the_portal_and_names_the_decision_date(submitted):
+    from django.utils import formats
+
+    from kohorte.comms.models import OutboxMessage
+
+    mail = OutboxMessage.objects.get(event_key="application.submitted")
+    decision_on = formats.date_format(submitted.cohort.decision_on, "DATE_FORMAT")
+    assert f"Die Entscheidung erhalten Sie bis {decision_on}." in mail.body_text
+    assert "http://localhost:8000" + BASE in mail.body_text or BASE in mail.body_text
+
+
+def test_portal_hides_the_decision_until_its_mail_is_released(logged_in, submitted, chair):
+    _decide(submitted, "admit", chair, release=False)
+    body = logged_in.get(BASE).content.decode()
+    assert "Die Entscheidung erhalten Sie bis" in body
+    assert "Platz annehmen" not in body and "bietet Ihnen einen Platz" not in body
+
+
+def test_portal_shows_the_offer_with_deadline_and_accepts_it(logged_in, submitted, chair):
+    from django.utils import formats, timezone
+
+    from kohorte.selection.models import Offer
+
+    _decide(submitted, "admit", chair)
+    offer = Offer.objects.get(application=submitted)
+    body = logged_in.get(BASE).content.decode()
+    by = formats.date_format(timezone.localtime(offer.respond_by), "DATETIME_FORMAT")
+    assert "Die Auswahlkommission bietet Ihnen einen Platz im" in body
+    assert f"Bitte antworten Sie bis {by}." in body
+    assert "Platz annehmen" in body and "Ja, Platz ablehnen" in body
+    response = logged_in.post(BASE + "antwort/", {"answer": "accept"})
+    assert response["Location"] == BASE
+    offer.refresh_from_db()
+    assert offer.status == "accepted"
+    body = logged_in.get(BASE).content.decode()
+    assert "Sie haben den Platz angenommen." in body and "Willkommen im" in body
+    assert "Platz annehmen" not in body and "Bewerbung zurückziehen" not in body
+
+
+def test_portal_declines_the_offer(logged_in, submitted, chair):
+    from kohorte.selection.models import Offer
+
+    _decide(submitted, "admit", chair)
+    logged_in.post(BASE + "antwort/", {"answer": "decline"})
+    assert Offer.objects.get(application=submitted).status == "declined"
+    body = logged_in.get(BASE).content.decode()
+    assert "Sie haben den angebotenen Platz am" in body and "abgelehnt" in body
+
+
+def test_portal_shows_an_expired_offer(logged_in, submitted, chair):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from kohorte.selection import services as selection
+    from kohorte.selection.models import Offer
+
+    _decide(submitted, "admit", chair)
+    assert selection.expire_offers(now=timezone.now() + timedelta(days=400)) == 1
+    body = logged_in.get(BASE).content.decode()
+    assert "Die Frist für das Platzangebot ist am" in body and "abgelaufen" in body
+    response = logged_in.post(BASE + "antwort/", {"answer": "accept"})
+    assert response["Location"] == BASE
+    assert Offer.objects.get(application=submitted).status == "expired"
+
+
+def test_portal_waiting_list_with_position_only_if_the_cohort_shows_it(logged_in, submitted, chair):
+    from kohorte.admissions.models import CohortSettings
+
+    _decide(submitted, "waitlist", chair)
+    body = logged_in.get(BASE).content.decode()
+    assert "Die Auswahlkommission hat Sie auf die Warteliste gesetzt." in body
+    assert "Ihr Platz auf der Warteliste" not in body
+    CohortSettings.objects.create(cohort=submitted.cohort, applicant_sees_waitlist_position=True)
+    body = logged_in.get(BASE).content.decode()
+    assert "Ihr Platz auf der Warteliste: 1." in body
+
+
+def test_portal_not_admitted(logged_in, submitted, chair):
+    _decide(submitted, "reject", chair)
+    body = logged_in.get(BASE).content.decode()
+    assert "Wir können Ihnen leider keinen Platz anbieten." in body
+    assert "Die Entscheidung erhalten Sie bis" not in body
+    assert "reject" not in body
+
+
+def test_steps_are_read_only_after_submission(logged_in, submitted):
+    body = logged_in.get(BASE + "employer/").content.decode()
+    assert "Ihre Bewerbung ist eingereicht und kann nicht mehr geändert werden." in body
+    assert "<form" not in body.split('id="main"')[1].split("Bewerbung zurückziehen")[0]
+    assert "Bundesministerium des Innern" in body and "oberste Bundes- oder Landesbehörde" in body
+    response = logged_in.post(
+        BASE + "employer/", {"authority": "Gefälscht", "federal_level": "land"}
+    )
+    assert response.status_code == 403
+    assert "kann nicht mehr geändert werden" in response.content.decode()
+    submitted.refresh_from_db()
+    assert (submitted.authority, submitted.federal_level) == (
+        "Bundesministerium des Innern",
+        "bund",
+    )
+    response = logged_in.post(
+        BASE + "unterlagen/", {"action": "upload", "kind": "cv", "cv-file": _pdf("neu.pdf")}
+    )
+    assert response.status_code == 403
+    assert list(submitted.documents.filter(kind="cv").values_list("original_name", flat=True)) == [
+        "cv.pdf"
+    ]
+
+
+def test_summary_lists_every_answer_and_every_document(logged_in, applicant):
+    application = _complete_draft(applicant)
+    body = logged_in.get(BASE + "pruefen/").content.decode()
+    for text in (
+        "Erika",
+        "Muster",
+        "Bundesministerium des Innern",
+        "Bund",
+        "oberste Bundes- oder Landesbehörde (Ministerium)",
+        "Fachreferat",
+        "Referat DG II 3",
+        "Referatsleiterin",
+        "Referatsleitung",
+        "Leitung eines KI-Pilotprojekts",
+    ):
+        assert f"<dd>{text}</dd>" in body, text
+    assert '<dt>Telefon</dt><dd><span class="answers__empty">keine Angabe</span></dd>' in body
+    from django.template.defaultfilters import filesizeformat
+
+    for doc in application.documents.all():
+        pages = "1 Seite" if doc.pages == 1 else f"{doc.pages} Seiten"
+        assert f"{doc.original_name}</a>\n          – {pages}, {filesizeformat(doc.size)}" in body
+    assert "Empfehlungsschreiben</strong>" in body
+    assert body.count(">Ändern<") == 5  # four steps with a form, and the documents
+    assert f'href="{BASE}unterlagen/"' in body and f'href="{BASE}employer/"' in body
+    assert "Bewerbung verbindlich einreichen" in body
+
+
+def test_submit_needs_the_declaration(logged_in, applicant):
+    application = _complete_draft(applicant)
+    response = logged_in.post(BASE + "pruefen/", {})
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert 'id="id_declaration_error"' in body
+    assert "Bitte bestätigen Sie die Richtigkeit Ihrer Angaben" in body
+    application.refresh_from_db()
+    assert application.status == "draft"
+
+
+def test_header_links_to_my_application_and_login_lands_there(client, applicant):
+    client.force_login(applicant)
+    body = client.get("/ki-data-science/").content.decode()
+    assert "Meine Bewerbung" not in body
+    client.get(BASE)  # starts the draft
+    body = client.get("/ki-data-science/").content.decode()
+    assert f'<a class="kern-link" href="{BASE}">Meine Bewerbung</a>' in body
+    assert client.get("/meine-bewerbung/")["Location"] == BASE
+
+
+def test_radio_groups_have_no_empty_choice_and_labels_beside(logged_in):
+    body = logged_in.get(BASE + "employer/").content.decode()
+    assert 'value=""' not in body.split('name="federal_level"')[0][-200:]
+    assert "---------" not in body and "Select an option" not in body
+    assert (
+        '<div class="kern-form-check"><input type="radio" name="federal_level" '
+        'class="kern-form-check__radio" value="bund"'
+    ) in body
+    assert '<label class="kern-label" for="id_federal_level_0">Bund</label>' in body
+
+
+def test_review_says_the_letter_is_awaited_and_offers_remind_and_upload(logged_in, applicant):
+    from kohorte.comms.models import OutboxMessage
+
+    cohort = Cohort.objects.get(slug="jahrgang-2")
+    application = services.start_application(cohort, applicant)
+    services.request_referee(
+        application,
+        name="Dr. Rita Referenz",
+        role="Abteilungsleiterin",
+        authority="BMI",
+        email="rita@bmi.example",
+        actor=applicant,
+    )
+    body = logged_in.get(BASE + "pruefen/").content.decode()
+    assert "Das Empfehlungsschreiben steht noch aus" in body
+    assert "Sie haben Dr. Rita Referenz am" in body
+    assert "Sie können erst einreichen, wenn es vorliegt." in body
+    assert "Schreiben stattdessen selbst hochladen" in body
+    logged_in.post(BASE + "pruefen/", {"action": "remind"})
+    assert OutboxMessage.objects.filter(event_key="referee.reminder").count() == 1
+    # the referee's page and the request mail state the same validity date
+    request = application.referee_requests.get()
+    from django.utils import formats, timezone
+
+    until = formats.date_format(timezone.localtime(request.valid_until), "DATETIME_FORMAT")
+    mail = OutboxMessage.objects.get(event_key="referee.requested")
+    assert f"bis {until}" in mail.body_text
+    assert f"Der Link zum Hochladen gilt bis {until}." in body
+
+
+def test_log_in_lands_in_the_application_and_carries_the_programme(client, applicant):
+    from allauth.account.models import EmailAddress
+
+    applicant.set_password("Sehr-geheimes-Passwort-2026")
+    applicant.save()
+    EmailAddress.objects.create(user=applicant, email=applicant.email, verified=True, primary=True)
+    services.start_application(Cohort.objects.get(slug="jahrgang-2"), applicant)
+    page = client.get("/konto/login/").content.decode()
+    assert "Künstliche Intelligenz und Data Science für die öffentliche Verwaltung" in page
+    assert '<span class="kern-label">Anmelden</span>' in page
+    response = client.post(
+        "/konto/login/", {"login": applicant.email, "password": "Sehr-geheimes-Passwort-2026"}
+    )
+    assert response["Location"] == "/meine-bewerbung/"
+    assert client.get(response["Location"])["Location"] == BASE

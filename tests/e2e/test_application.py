@@ -101,7 +101,7 @@ def test_new_user_signs_up_and_applies_over_two_sessions_with_referee(
     region.get_by_label("Behörde").fill("BMI")
     region.get_by_label("E-Mail-Adresse").fill("rita@bmi.example")
     region.get_by_role("button", name="Anfrage senden").click()
-    expect(page.get_by_text("Angefragt bei Dr. Rita Referenz: angefragt.")).to_be_visible()
+    expect(page.get_by_text(re.compile("Angefragt bei Dr. Rita Referenz am"))).to_be_visible()
     _clean(page)
 
     # The referee, in another browser, follows the mailed link.
@@ -117,8 +117,9 @@ def test_new_user_signs_up_and_applies_over_two_sessions_with_referee(
     # Back to the applicant: review and submit.
     page.goto(site + BASE + "pruefen/")
     _clean(page)
+    page.get_by_label(re.compile("Ich versichere, dass meine Angaben richtig")).check()
     page.get_by_role("button", name="Bewerbung verbindlich einreichen").click()
-    expect(page.get_by_text("Ihre Bewerbung ist eingegangen.")).to_be_visible()
+    expect(page.get_by_text("Ihre Bewerbung ist eingereicht.")).to_be_visible()
     _clean(page)
     assert OutboxMessage.objects.filter(event_key="application.submitted").count() == 1
     with page.expect_download() as download_info:

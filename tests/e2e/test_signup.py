@@ -47,8 +47,12 @@ def test_signup_verify_login(page: Page, site):
     page.goto(site + re.sub(r"^https?://[^/]+", "", link))
     _clean(page)
     page.locator("main form button[type=submit]").click()
+    # Confirming the address logs the person in (ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION).
+    expect(page.get_by_role("link", name="Abmelden")).to_be_visible()
+    page.context.clear_cookies()
     page.goto(site + "/konto/login/")
+    expect(page.get_by_role("button", name="Anmelden")).to_be_visible()
     page.get_by_label("E-Mail-Adresse").fill("erika.muster@bund.example")
     page.get_by_label("Passwort").fill("Sehr-geheimes-Passwort-2026")
-    page.locator("main form button[type=submit]").click()
+    page.get_by_role("button", name="Anmelden").click()
     expect(page.get_by_role("link", name="Abmelden")).to_be_visible()

@@ -1,4 +1,6 @@
 from django import forms
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from kohorte.admissions.models import Application, RefereeRequest
@@ -35,6 +37,13 @@ class DraftForm(forms.ModelForm):
             field.required = False
             # Not required to save a draft, but to submit: so not labelled "optional".
             field.needed_for_submit = name in needed
+            if isinstance(field.widget, forms.RadioSelect):
+                # A radio group has no empty pseudo-choice; nothing ticked is "no answer".
+                field.choices = [c for c in field.choices if c[0] not in ("", None)]
+            elif isinstance(field.widget, forms.Select) and hasattr(field, "choices"):
+                field.choices = [
+                    ("", _("– bitte wählen –")) if c[0] in ("", None) else c for c in field.choices
+                ]
 
 
 class PersonForm(DraftForm):
@@ -102,7 +111,7 @@ class DemographicsForm(DraftForm):
     consent = forms.BooleanField(
         label=_(
             "Ich willige ein, dass diese freiwillige Angabe für eine ausgewogene "
-            "Zusammensetzung der Kohorte und für anonyme Berichte verarbeitet wird. Ich kann "
+            "Zusammensetzung des Jahrgangs und für anonyme Berichte verarbeitet wird. Ich kann "
             "die Einwilligung jederzeit widerrufen, indem ich die Angabe lösche."
         ),
         required=False,
@@ -118,6 +127,32 @@ class DemographicsForm(DraftForm):
         if data.get("gender") and not data.get("consent"):
             self.add_error("consent", _("Ohne Einwilligung speichern wir diese Angabe nicht."))
         return data
+
+
+class SubmitForm(forms.Form):
+    """The binding submission: the declaration must be ticked."""
+
+    declaration = forms.BooleanField(
+        label=_(
+            "Ich versichere, dass meine Angaben richtig und vollständig sind. Ich willige ein, "
+            "dass meine Angaben und Unterlagen für das Auswahlverfahren verarbeitet werden, wie "
+            "es die Datenschutzerklärung beschreibt."
+        ),
+        error_messages={
+            "required": _(
+                "Bitte bestätigen Sie die Richtigkeit Ihrer Angaben und Ihre Einwilligung, "
+                "bevor Sie einreichen."
+            )
+        },
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["declaration"].help_text = format_html(
+            '<a class="kern-link" href="{}">{}</a>',
+            reverse("privacy"),
+            _("Datenschutzerklärung lesen"),
+        )
 
 
 class UploadForm(forms.Form):

@@ -246,6 +246,13 @@ class RefereeRequest(models.Model):
     def is_open(self) -> bool:
         return self.status in {self.Status.REQUESTED, self.Status.REMINDED}
 
+    @property
+    def valid_until(self):
+        """Until when the referee can upload: the link's end, but never after the applicant's
+        own deadline (a letter after it could not be submitted). The mail and the referee's
+        page both state this date."""
+        return min(self.expires_at, self.application.deadline())
+
 
 class EligibilityRule(models.Model):
     """A condition for a cohort, as data. Failing it flags the application; it never rejects."""
@@ -317,6 +324,14 @@ class CohortSettings(models.Model):
         _("Bewerber:innen sehen den Inhalt des Empfehlungsschreibens"),
         default=False,
         help_text=_("Auskunftsersuchen nach Art. 15 DSGVO umfassen das Schreiben trotzdem."),
+    )
+    applicant_sees_waitlist_position = models.BooleanField(
+        _("Bewerber:innen sehen ihren Platz auf der Warteliste"),
+        default=False,
+        help_text=_(
+            "Der Platz ergibt sich aus dem aktuellen Vorschlag; beim Nachrücken gelten "
+            "zusätzlich die Regeln für die Zusammensetzung."
+        ),
     )
 
     class Meta:

@@ -44,3 +44,23 @@ def staff_applications(cohort, filters: dict):
             | Q(applicant__email__icontains=q)
         )
     return queryset.order_by(*SORTS.get(filters.get("sort") or "", SORTS["-updated"]))
+
+
+def own_application(user):
+    """The person's application to show first: a running one (draft or submitted) before a
+    withdrawn one, the newest first. None if they never applied."""
+    from django.db.models import Case, IntegerField, Value, When
+
+    return (
+        Application.objects.filter(applicant=user)
+        .select_related("cohort__program")
+        .annotate(
+            withdrawn=Case(
+                When(status=Application.Status.WITHDRAWN, then=Value(1)),
+                default=Value(0),
+                output_field=IntegerField(),
+            )
+        )
+        .order_by("withdrawn", "-created_at")
+        .first()
+    )

@@ -11,7 +11,7 @@ from django.core.files.storage import default_storage
 from django.core.validators import validate_email
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.formats import date_format
 from django.utils.translation import get_language, ngettext, override
 from django.utils.translation import gettext as _
@@ -169,6 +169,11 @@ def upload_document(
                 pages=checked.pages,
                 source=source,
             )
+            if kind == RequiredDocument.Kind.RECOMMENDATION and source == Document.Source.APPLICANT:
+                # The applicant brings the letter themselves: the referee's link stops working.
+                application.referee_requests.filter(
+                    status__in=[RefereeRequest.Status.REQUESTED, RefereeRequest.Status.REMINDED]
+                ).update(status=RefereeRequest.Status.REPLACED)
             log_action(
                 "application.document_uploaded",
                 actor=actor,
@@ -266,6 +271,8 @@ def submit_application(application: Application, *, actor, now=None) -> Applicat
         log_action("application.submitted", actor=actor, target=application)
         user = application.applicant
         submitted = in_language(now, user.preferred_language)
+        with override(user.preferred_language):
+            decision_on = formats.date_format(application.cohort.decision_on, "DATE_FORMAT")
         queue_mail(
             "application.submitted",
             to=user.email,
@@ -274,10 +281,21 @@ def submit_application(application: Application, *, actor, now=None) -> Applicat
             context={
                 **_mail_context(application),
                 "submitted_at": submitted,
-                "application_url": settings.KOHORTE_BASE_URL,
+                "decision_on": decision_on,
+                "application_url": portal_link(application, user.preferred_language),
             },
         )
     return application
+
+
+def portal_link(application: Application, language: str = "de") -> str:
+    """The absolute link to the applicant's portal page of this application."""
+    with override(language):
+        path = reverse(
+            "admissions:overview",
+            kwargs={"program": application.cohort.program.slug, "cohort": application.cohort.slug},
+        )
+    return settings.KOHORTE_BASE_URL.rstrip("/") + path
 
 
 def withdraw_application(application: Application, *, actor) -> None:
@@ -449,7 +467,7 @@ def request_referee(
 
 def _mail_referee(event_key: str, request: RefereeRequest, token: str, key_suffix=""):
     application = request.application
-    deadline = in_language(application.deadline(), request.language, "DATE_FORMAT")
+    deadline = in_language(request.valid_until, request.language)
     queue_mail(
         event_key,
         to=request.email,
@@ -513,7 +531,7 @@ def find_referee_request(token: str) -> RefereeRequest | None:
 
 def referee_upload(request: RefereeRequest, uploaded) -> Document:
     """Store the referee's letter, mark the request received, tell the applicant."""
-    if not request.is_open or request.expires_at <= timezone.now():
+    if not request.is_open or request.valid_until <= timezone.now():
         raise IllegalTransition(request.status)
     with transaction.atomic():
         document = upload_document(

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from kohorte.admissions import services
+from kohorte.admissions import outcomes, queries, services
 from kohorte.admissions.forms import (
     DemographicsForm,
     EmployerForm,
@@ -20,6 +20,7 @@ from kohorte.admissions.forms import (
     PositionForm,
     RefereeForm,
     RefereeUploadForm,
+    SubmitForm,
     UploadForm,
 )
 from kohorte.admissions.models import Application, CohortSettings, Document, RefereeRequest
@@ -94,9 +95,52 @@ def _url(application: Application, name: str, **kwargs) -> str:
 
 @never_cache
 @login_required
+def mine(request):
+    """Where a person lands after log-in: their application, or the public home page."""
+    application = queries.own_application(request.user)
+    if application is None:
+        return redirect("home")
+    return redirect(_url(application, "overview"))
+
+
+@never_cache
+@login_required
 def overview(request, program, cohort):
+    """The portal: the state in words, the next date, the decision once its mail is out."""
     application = _own_application(request, program, cohort)
-    return render(request, "admissions/overview.html", _context(application))
+    decision = outcomes.decision_status(application)
+    settings_ = CohortSettings.for_cohort(application.cohort)
+    return render(
+        request,
+        "admissions/overview.html",
+        _context(
+            application,
+            decision=decision,
+            show_position=settings_.applicant_sees_waitlist_position,
+        ),
+    )
+
+
+@login_required
+@require_POST
+def answer_offer(request, program, cohort):
+    """Accept or decline the offer from the portal: the same service as the mail's links."""
+    application = _own_application(request, program, cohort)
+    answer = request.POST.get("answer")
+    if answer not in {"accept", "decline"}:
+        raise Http404
+    try:
+        outcomes.answer_offer(application, answer == "accept", actor=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            _("Sie haben den Platz angenommen.")
+            if answer == "accept"
+            else _("Sie haben den Platz abgelehnt."),
+        )
+    return redirect(_url(application, "overview"))
 
 
 @never_cache
@@ -108,6 +152,21 @@ def step(request, program, cohort, step):
     application = _own_application(request, program, cohort)
     form_class = dict((n, f) for n, _l, f in STEPS)[step]
     editable = application.status == Application.Status.DRAFT
+    label = dict((n, lbl) for n, lbl, _f in STEPS)[step]
+    if not editable:
+        # Submitted or withdrawn: the answers are shown, never a form; a POST changes nothing.
+        return render(
+            request,
+            "admissions/step.html",
+            _context(
+                application,
+                step=step,
+                step_label=label,
+                editable=False,
+                answers=_answers(application, form_class),
+            ),
+            status=403 if request.method == "POST" else 200,
+        )
     form = form_class(request.POST or None, instance=application)
     saved_at = None
     if request.method == "POST" and editable and form.is_valid():
@@ -124,7 +183,6 @@ def step(request, program, cohort, step):
             if index + 1 < len(STEP_NAMES):
                 return redirect(step_url(application, STEP_NAMES[index + 1]))
             return redirect(_url(application, "review"))
-    label = dict((n, lbl) for n, lbl, _f in STEPS)[step]
     status = 400 if form.errors else 200
     return render(
         request,
@@ -150,7 +208,8 @@ def documents(request, program, cohort):
     referee_form = RefereeForm()
     upload_errors_for = None
     remind_error = ""
-    if request.method == "POST" and application.status == Application.Status.DRAFT:
+    refused = request.method == "POST" and application.status != Application.Status.DRAFT
+    if request.method == "POST" and not refused:
         action = request.POST.get("action")
         if action == "upload":
             kind = request.POST.get("kind")
@@ -214,7 +273,9 @@ def documents(request, program, cohort):
     stray_upload = upload_form if upload_errors_for not in {r.kind for r in rules} else None
     referee = application.referee_requests.exclude(status=RefereeRequest.Status.REPLACED).first()
     editable = application.status == Application.Status.DRAFT
-    status = 400 if upload_errors_for or referee_form.errors or remind_error else 200
+    status = (
+        403 if refused else 400 if upload_errors_for or referee_form.errors or remind_error else 200
+    )
     return render(
         request,
         "admissions/documents.html",
@@ -249,27 +310,105 @@ def document_download(request, program, cohort, pk):
     return private_file_response(document.storage_name, document.original_name)
 
 
+def _display(application: Application, name: str) -> str:
+    value = getattr(application, name)
+    if value in ("", None):
+        return ""
+    display = getattr(application, f"get_{name}_display", None)
+    return str(display()) if display else str(value)
+
+
+def _answers(application: Application, form_class) -> list[dict]:
+    """A step's answers as label and text, in the form's order (for the summary and the
+    read-only steps): choices in words, an empty answer as empty text."""
+    return [
+        {
+            "label": Application._meta.get_field(name).verbose_name,
+            "value": _display(application, name),
+        }
+        for name in form_class._meta.fields
+    ]
+
+
+def _summary(application: Application) -> list[dict]:
+    """Every step with its answers and a link to change it (the documents step separately)."""
+    return [
+        {
+            "name": name,
+            "label": label,
+            "url": step_url(application, name),
+            "answers": _answers(application, form_class),
+        }
+        for name, label, form_class in STEPS
+        if form_class is not None
+    ]
+
+
+def _letter_wait(application: Application) -> dict | None:
+    """An open request for the letter: from whom, since when, and whether the cohort lets the
+    applicant submit without it."""
+    open_request = application.referee_requests.filter(
+        status__in=[RefereeRequest.Status.REQUESTED, RefereeRequest.Status.REMINDED]
+    ).first()
+    if open_request is None:
+        return None
+    rule = RequiredDocument.objects.filter(
+        cohort=application.cohort, kind=RequiredDocument.Kind.RECOMMENDATION
+    ).first()
+    return {"request": open_request, "required": bool(rule and rule.required)}
+
+
 @never_cache
 @login_required
 @require_http_methods(["GET", "POST"])
 def review(request, program, cohort):
+    """The summary of everything that will be submitted, the declaration, the binding submit."""
     application = _own_application(request, program, cohort)
     error = None
+    form = SubmitForm()
+    if request.method == "POST" and request.POST.get("action") == "remind":
+        wait = _letter_wait(application)
+        if wait and application.status == Application.Status.DRAFT:
+            services.remind_referee(wait["request"], actor=request.user)
+            messages.success(request, _("Wir haben eine Erinnerung verschickt."))
+        return redirect(request.path)
     if request.method == "POST":
-        try:
-            services.submit_application(application, actor=request.user)
+        form = SubmitForm(request.POST)
+        if application.status != Application.Status.DRAFT:
             return redirect(_url(application, "overview"))
-        except services.Incomplete:
-            error = _("Bitte ergänzen Sie zuerst die fehlenden Angaben.")
-        except services.ApplicationClosed:
-            error = _("Die Bewerbungsfrist ist abgelaufen. Ihr Entwurf bleibt gespeichert.")
-        except services.IllegalTransition:
-            return redirect(_url(application, "overview"))
+        if form.is_valid():
+            try:
+                services.submit_application(application, actor=request.user)
+                messages.success(
+                    request,
+                    _(
+                        "Ihre Bewerbung ist eingereicht. Wir haben Ihnen eine Eingangsbestätigung geschickt."
+                    ),
+                )
+                return redirect(_url(application, "overview"))
+            except services.Incomplete:
+                error = _("Bitte ergänzen Sie zuerst die fehlenden Angaben.")
+            except services.ApplicationClosed:
+                error = _("Die Bewerbungsfrist ist abgelaufen. Ihr Entwurf bleibt gespeichert.")
+            except services.IllegalTransition:
+                return redirect(_url(application, "overview"))
+    documents = list(application.documents.filter(is_current=True).order_by("kind"))
+    rules = list(RequiredDocument.objects.filter(cohort=application.cohort))
+    by_kind = {d.kind: d for d in documents}
     return render(
         request,
         "admissions/review.html",
-        _context(application, error=error, eligibility=services.eligibility_problems(application)),
-        status=400 if error else 200,
+        _context(
+            application,
+            error=error,
+            form=form,
+            eligibility=services.eligibility_problems(application),
+            summary=_summary(application),
+            document_rows=[{"rule": r, "document": by_kind.get(r.kind)} for r in rules],
+            letter_wait=_letter_wait(application),
+            sees_letter=CohortSettings.for_cohort(application.cohort).applicant_sees_letter,
+        ),
+        status=400 if error or form.errors else 200,
     )
 
 
@@ -306,15 +445,22 @@ def referee(request, token):
     referee_request = services.find_referee_request(token)
     if referee_request is None:
         return _referee_page(request, "admissions/referee_invalid.html", {"reason": "unknown"}, 404)
-    context = {"req": referee_request, "application": referee_request.application}
+    context = {
+        "req": referee_request,
+        "application": referee_request.application,
+        # the programme's name and design on the referee's page
+        "program": referee_request.application.cohort.program,
+    }
     if referee_request.status == RefereeRequest.Status.RECEIVED:
         return _referee_page(request, "admissions/referee_done.html", context)
     if referee_request.status == RefereeRequest.Status.REPLACED:
         return _referee_page(
-            request, "admissions/referee_invalid.html", {"reason": "replaced"}, 410
+            request, "admissions/referee_invalid.html", {**context, "reason": "replaced"}, 410
         )
-    if referee_request.expires_at <= timezone.now():
-        return _referee_page(request, "admissions/referee_invalid.html", {"reason": "expired"}, 410)
+    if referee_request.valid_until <= timezone.now():
+        return _referee_page(
+            request, "admissions/referee_invalid.html", {**context, "reason": "expired"}, 410
+        )
     form = RefereeUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:

@@ -69,8 +69,10 @@ register(
             **RECIPIENT,
             **PROGRAM,
             "submitted_at": Placeholder(_("Zeitpunkt der Abgabe"), "14. Juni 2027, 18:03 Uhr"),
+            "decision_on": Placeholder(_("Datum der Auswahlentscheidung"), "15. Juli 2027"),
             "application_url": Placeholder(
-                _("Link zur Bewerbung"), "https://kohorte.example.org/bewerbung/42/"
+                _("Link zur Bewerbung"),
+                "https://kohorte.example.org/ki-data-science/jahrgaenge/jahrgang-2/bewerben/",
             ),
         },
         subject={
@@ -78,8 +80,8 @@ register(
             "en": "We have received your application: {{ program_title }}",
         },
         body={
-            "de": "Guten Tag {{ recipient_name }},\n\nIhre Bewerbung für den {{ cohort_name }} ist am {{ submitted_at }} eingegangen. Sie finden sie jederzeit unter\n{{ application_url }}\n\nMit freundlichen Grüßen\nIhr Programmteam",
-            "en": "Dear {{ recipient_name }},\n\nyour application for {{ cohort_name }} arrived on {{ submitted_at }}. You can see it at any time at\n{{ application_url }}\n\nKind regards\nThe programme team",
+            "de": "Guten Tag {{ recipient_name }},\n\nIhre Bewerbung für den {{ cohort_name }} ist am {{ submitted_at }} eingegangen. Die Entscheidung erhalten Sie bis {{ decision_on }}. Ihre Bewerbung und ihren Stand finden Sie jederzeit unter\n{{ application_url }}\n\nMit freundlichen Grüßen\nIhr Programmteam",
+            "en": "Dear {{ recipient_name }},\n\nyour application for {{ cohort_name }} arrived on {{ submitted_at }}. You will receive the decision by {{ decision_on }}. You can see your application and its status at any time at\n{{ application_url }}\n\nKind regards\nThe programme team",
         },
     )
 )

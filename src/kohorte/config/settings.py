@@ -140,6 +140,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.csp",
                 "kohorte.core.context_processors.site",
+                "kohorte.admissions.context_processors.portal",
             ],
         },
     },
@@ -187,12 +188,15 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "account_login"
-LOGIN_REDIRECT_URL = "/"
+# An applicant lands in their application after log-in (others on the public home page).
+LOGIN_REDIRECT_URL = "admissions:mine"
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+# Confirming the address (in the same browser) logs the person in: no second password entry.
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_ADAPTER = "kohorte.accounts.adapter.AccountAdapter"
 ACCOUNT_SIGNUP_FORM_CLASS = "kohorte.accounts.forms.SignupForm"
@@ -217,6 +221,8 @@ LANGUAGE_CODE = "de"
 LANGUAGES = [("de", _("Deutsch")), ("en", _("Englisch"))]
 LOCALE_PATHS = [PACKAGE_DIR / "locale"]
 USE_I18N = True
+# One date style per language: "5. Januar 2027, 23:59 Uhr", "5 January 2027, 11:59 pm".
+FORMAT_MODULE_PATH = ["kohorte.formats"]
 USE_TZ = True
 TIME_ZONE = env("TIME_ZONE", "Europe/Berlin")
 MODELTRANSLATION_DEFAULT_LANGUAGE = "de"

@@ -23,7 +23,13 @@ def site(request):
             with override(code):
                 url = reverse("home")
         links.append({"code": code, "name": name, "url": url})
+    extra = {}
+    match = getattr(request, "resolver_match", None)
+    if match is not None and (match.url_name or "").startswith("account_"):
+        # Sign-up, log-in and the e-mail confirmation carry the programme's name and design.
+        extra["program"] = SimpleLazyObject(_site_program)
     return {
+        **extra,
         "language_links": links,
         "LANGUAGE_CODE": current,
         # the person's roles, for the header links; one query, and only if a page asks
@@ -35,3 +41,10 @@ def _roles(user) -> set[str]:
     if not user.is_authenticated:
         return set()
     return set(user.memberships.values_list("role", flat=True).distinct())
+
+
+def _site_program():
+    # Same lookup as the legal pages (see the deviation noted in docs/architecture.md).
+    from kohorte.catalog.models import Program
+
+    return Program.objects.filter(is_published=True).order_by("title").first()

@@ -6,3 +6,10 @@ class SelectionConfig(AppConfig):
     name = "kohorte.selection"
     label = "selection"
     verbose_name = _("Auswahl")
+
+    def ready(self):
+        # The applicant's portal (admissions) asks this for the decision and offer.
+        from kohorte.admissions.outcomes import register_decision_provider
+        from kohorte.selection import portal
+
+        register_decision_provider(portal)
