@@ -217,6 +217,7 @@ LANGUAGE_CODE = "de"
 LANGUAGES = [("de", _("Deutsch")), ("en", _("Englisch"))]
 LOCALE_PATHS = [PACKAGE_DIR / "locale"]
 USE_I18N = True
+FORMAT_MODULE_PATH = ["kohorte.formats"]  # one date style per language, "… Uhr" in German
 USE_TZ = True
 TIME_ZONE = env("TIME_ZONE", "Europe/Berlin")
 MODELTRANSLATION_DEFAULT_LANGUAGE = "de"
