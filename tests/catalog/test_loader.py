@@ -70,8 +70,7 @@ def test_loader_program_facts_match_brochure(facts, demo_catalog):
     )
 
 
-def test_loader_learning_outcomes_match_brochure(facts, demo_catalog):
-    brochure = BROCHURE.read_text()
+def test_loader_learning_outcomes_match_brochure(facts, demo_catalog, brochure):
     outcomes = list(demo_catalog.learning_outcomes.values_list("text_de", flat=True))
     assert len(outcomes) == len(facts["learning_outcomes_de"]) == 6
     for text in outcomes:
@@ -79,8 +78,7 @@ def test_loader_learning_outcomes_match_brochure(facts, demo_catalog):
     assert all(demo_catalog.learning_outcomes.values_list("text_en", flat=True))
 
 
-def test_loader_modules_dates_places_lecturers_match_brochure(facts, demo_catalog):
-    brochure = BROCHURE.read_text()
+def test_loader_modules_dates_places_lecturers_match_brochure(facts, demo_catalog, brochure):
     cohort = m.Cohort.objects.get(slug="jahrgang-1")
     assert cohort.name_de == facts["cohort_2024"]["name"]
     assert cohort.seats == facts["program"]["seats"] and cohort.seats_approximate

@@ -30,6 +30,80 @@ AUTHORITIES = [
     ("Bürgeramt Leipzig", "kommune", "amt"),
     ("Jobcenter Hamburg", "kommune", "amt"),
 ]
+# The function a person states follows from their leadership level (and the level of government).
+JOB_TITLES = {
+    "kommune": {
+        LeadershipLevel.TEAM: "Sachgebietsleitung",
+        LeadershipLevel.DEPUTY_HEAD_OF_UNIT: "Stellvertretende Amtsleitung",
+        LeadershipLevel.HEAD_OF_UNIT: "Amtsleitung",
+        LeadershipLevel.SUBDIVISION: "Fachbereichsleitung",
+        LeadershipLevel.DIVISION: "Dezernatsleitung",
+    },
+    "other": {
+        LeadershipLevel.TEAM: "Teamleitung",
+        LeadershipLevel.DEPUTY_HEAD_OF_UNIT: "Stellvertretende Bereichsleitung",
+        LeadershipLevel.HEAD_OF_UNIT: "Bereichsleitung",
+        LeadershipLevel.SUBDIVISION: "Geschäftsbereichsleitung",
+        LeadershipLevel.DIVISION: "Geschäftsführung",
+    },
+}
+JOB_TITLES_STATE = {
+    LeadershipLevel.TEAM: "Sachgebietsleitung",
+    LeadershipLevel.DEPUTY_HEAD_OF_UNIT: "Stellvertretende Referatsleitung",
+    LeadershipLevel.HEAD_OF_UNIT: "Referatsleitung",
+    LeadershipLevel.SUBDIVISION: "Unterabteilungsleitung",
+    LeadershipLevel.DIVISION: "Abteilungsleitung",
+}
+
+# Written examples of what applicants say about AI in their authority; the demo combines one
+# sentence of each list, so that answers read like people and still differ.
+AI_PROJECTS = [
+    "In meinem Bereich erproben wir seit einem Jahr ein KI-gestütztes System, das eingehende "
+    "Bürgeranfragen vorsortiert und an die zuständigen Stellen weiterleitet.",
+    "Wir bereiten gerade die Ausschreibung für eine Texterkennung vor, die Papieranträge "
+    "automatisch erfasst und Tippfehler bei der Übernahme in das Fachverfahren vermeidet.",
+    "Unsere Statistikabteilung nutzt erste Modelle, um Prognosen für die Personalplanung zu "
+    "erstellen; ich verantworte die fachliche Abnahme dieser Auswertungen.",
+    "Gemeinsam mit dem IT-Dienstleister pilotieren wir einen internen Sprachassistenten, der "
+    "Kolleg:innen beim Entwurf von Vermerken und Antwortschreiben unterstützt.",
+    "Bei uns wird geprüft, ob sich Förderanträge mit Hilfe von maschinellem Lernen schneller auf "
+    "Vollständigkeit prüfen lassen; mein Referat liefert die fachlichen Kriterien.",
+    "Im Rahmen der Registermodernisierung arbeiten wir an einer besseren Datenqualität, die "
+    "Voraussetzung für spätere KI-Anwendungen ist.",
+    "Wir haben ein Projekt zur automatischen Auswertung von Satellitenbildern für die "
+    "Flächenplanung begonnen und stehen vor der Frage, wie wir es in den Regelbetrieb bringen.",
+    "Meine Einheit ist für die Beschaffung zuständig und muss zunehmend Angebote für KI-Lösungen "
+    "bewerten, ohne dafür bisher eigene Kriterien zu haben.",
+]
+AI_ROLES = [
+    "Als Führungskraft muss ich entscheiden, welche Vorhaben wir weiterverfolgen und welche nicht.",
+    "Dabei vermittle ich zwischen der Fachseite, dem Datenschutz und dem Personalrat.",
+    "Ich leite die Projektgruppe und berichte regelmäßig an die Hausleitung.",
+    "Meine Aufgabe ist es, die Beschäftigten auf dem Weg mitzunehmen und Ängste ernst zu nehmen.",
+    "Ich bin für die Anforderungen aus fachlicher Sicht verantwortlich und begleite die Tests.",
+    "Ich koordiniere die Zusammenarbeit mit anderen Behörden, die ähnliche Vorhaben planen.",
+]
+AI_EXPECTATIONS = [
+    "Vom Programm erhoffe ich mir, Chancen und Grenzen von KI besser einschätzen zu können.",
+    "Besonders interessieren mich die Anforderungen der KI-Verordnung an den Einsatz in der "
+    "Verwaltung.",
+    "Ich möchte lernen, wie man solche Projekte so aufsetzt, dass sie nicht im Pilotstadium "
+    "stecken bleiben.",
+    "Der Austausch mit Führungskräften aus Bund, Ländern und Kommunen ist für mich besonders "
+    "wertvoll.",
+    "Ich möchte Angebote von Dienstleistern künftig kritischer und kompetenter prüfen können.",
+]
+
+
+def ai_involvement(rng: random.Random) -> str:
+    """A plausible answer about AI projects in an authority, from the written examples."""
+    return " ".join([rng.choice(AI_PROJECTS), rng.choice(AI_ROLES), rng.choice(AI_EXPECTATIONS)])
+
+
+def job_title(federal_level: str, leadership_level: int) -> str:
+    return JOB_TITLES.get(federal_level, JOB_TITLES_STATE)[leadership_level]
+
+
 # state: how many applicants the demo puts in it
 PLAN = [
     ("draft_partial", 10),
@@ -124,31 +198,26 @@ def load_demo_applications(cohort, staff) -> str:
                 "phone": fake.phone_number(),
             }
             if state != "draft_partial":
+                leadership = rng.choice([2, 3, 3, 4, 5])
                 fields.update(
                     {
                         "unit_kind": rng.choice(["fachreferat", "z_abteilung", "other"]),
-                        "job_title": rng.choice(
-                            [
-                                "Referatsleitung",
-                                "Stellv. Referatsleitung",
-                                "Abteilungsleitung",
-                                "Amtsleitung",
-                            ]
-                        ),
-                        "leadership_level": rng.choice([2, 3, 3, 4, 5]),
-                        "team_size": rng.randint(3, 60),
-                        "ai_involvement": fake.paragraph(nb_sentences=3),
+                        "leadership_level": leadership,
+                        "team_size": rng.randint(3, 12) * leadership,
+                        "ai_involvement": ai_involvement(rng),
                     }
                 )
             if state == "ineligible":
                 fields.update(
                     rng.choice(
                         [
-                            {"leadership_level": LeadershipLevel.TEAM},
+                            {"leadership_level": LeadershipLevel.TEAM, "team_size": 6},
                             {"federal_level": "other", "authority": fake.company()},
                         ]
                     )
                 )
+            if "leadership_level" in fields:
+                fields["job_title"] = job_title(fields["federal_level"], fields["leadership_level"])
             services.save_draft(application, fields, actor=user)
             person = f"{first} {last}"
             _upload(application, "cv", "Lebenslauf", person)

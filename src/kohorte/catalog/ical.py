@@ -8,6 +8,7 @@ from datetime import datetime
 
 from django.conf import settings
 from django.db.models import Prefetch
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from icalendar import Calendar
@@ -31,7 +32,14 @@ def _local(dt: datetime) -> datetime:
     return timezone.localtime(dt, timezone.get_default_timezone())
 
 
-def _session_event(session: Session, run: ModuleRun, request) -> VEvent:
+def _assumption_lines(*objects) -> list[str]:
+    """Every assumption of these objects as "Annahme: …", so a calendar says what is invented."""
+    return [
+        _("Annahme: %(note)s") % {"note": a.note} for obj in objects for a in obj.assumptions.all()
+    ]
+
+
+def _session_event(session: Session, run: ModuleRun, request, stamp: datetime) -> VEvent:
     tz = timezone.get_default_timezone()
     module = run.module
     event = VEvent()
@@ -42,7 +50,7 @@ def _session_event(session: Session, run: ModuleRun, request) -> VEvent:
     )
     event.add("dtstart", datetime.combine(session.date, session.starts_at, tz))
     event.add("dtend", datetime.combine(session.date, session.ends_at, tz))
-    event.add("dtstamp", run.module.updated_at)
+    event.add("dtstamp", stamp)
     if run.is_online:
         event.add("location", _("online"))
     else:
@@ -53,25 +61,34 @@ def _session_event(session: Session, run: ModuleRun, request) -> VEvent:
         lines.append(_("Dozierende: %(names)s") % {"names": lecturers})
     if run.note:
         lines.append(run.note)
+    lines += _assumption_lines(run)
     event.add("description", "\n\n".join(lines))
-    url = request.build_absolute_uri(f"/{module.program.slug}/module/{module.slug}/")
-    event.add("url", url)
+    # reverse() follows the active language, so the English feed links to English pages.
+    path = reverse("catalog:module", kwargs={"program": module.program.slug, "module": module.slug})
+    event.add("url", request.build_absolute_uri(path))
     return event
 
 
-def _talk_event(talk: Event) -> VEvent:
+def _talk_event(talk: Event, request, stamp: datetime) -> VEvent:
     event = VEvent()
     event.add("uid", f"event-{talk.uid}@kohorte")
     event.add("summary", talk.title)
     event.add("dtstart", _local(talk.starts_at))
     event.add("dtend", _local(talk.ends_at))
-    event.add("dtstamp", talk.starts_at)
+    event.add("dtstamp", stamp)
     event.add("location", talk.location.address if talk.location else _("online"))
     speakers = ", ".join(p.full_name for p in talk.speakers.all())
     lines = [talk.description] if talk.description else []
     if speakers:
         lines.append(_("Vortragende: %(names)s") % {"names": speakers})
+    lines += _assumption_lines(talk)
     event.add("description", "\n\n".join(lines) or talk.title)
+    kind = (
+        "catalog:info_session" if talk.kind == Event.Kind.INFO_SESSION else "catalog:speaker_series"
+    )
+    event.add(
+        "url", request.build_absolute_uri(reverse(kind, kwargs={"program": talk.program.slug}))
+    )
     return event
 
 
@@ -81,6 +98,7 @@ def _runs(queryset):
         .prefetch_related(
             Prefetch("lecturers", queryset=Person.objects.order_by("last_name")),
             Prefetch("sessions", queryset=Session.objects.order_by("date", "starts_at")),
+            "assumptions",
         )
         .order_by("starts_on")
     )
@@ -92,24 +110,27 @@ def _finish(cal: Calendar) -> bytes:
 
 
 def cohort_calendar(cohort, request) -> bytes:
+    """The cohort's module days and events. DTSTAMP is the moment the feed is generated."""
+    stamp = timezone.now()
     cal = _calendar(f"{cohort.program.title} – {cohort.name}")
     for run in _runs(ModuleRun.objects.filter(cohort=cohort)):
         for session in run.sessions.all():
-            cal.add_component(_session_event(session, run, request))
+            cal.add_component(_session_event(session, run, request, stamp))
     talks = (
         Event.objects.filter(cohort=cohort)
-        .select_related("location")
-        .prefetch_related("speakers")
+        .select_related("location", "program")
+        .prefetch_related("speakers", "assumptions")
         .order_by("starts_at")
     )
     for talk in talks:
-        cal.add_component(_talk_event(talk))
+        cal.add_component(_talk_event(talk, request, stamp))
     return _finish(cal)
 
 
 def module_calendar(module, request) -> bytes:
+    stamp = timezone.now()
     cal = _calendar(f"{module.program.title} – {module.title}")
     for run in _runs(ModuleRun.objects.filter(module=module).exclude(cohort__status="draft")):
         for session in run.sessions.all():
-            cal.add_component(_session_event(session, run, request))
+            cal.add_component(_session_event(session, run, request, stamp))
     return _finish(cal)

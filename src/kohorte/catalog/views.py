@@ -26,6 +26,7 @@ def _base_context(program_slug, cohort_slug=None, *, strict=False):
         "cohort": cohort,
         "featured": queries.pick_cohort(cohorts),
         "now": timezone.now(),
+        "today": timezone.localdate(),
     }
 
 
@@ -77,7 +78,9 @@ def person_detail(request, program, person):
         .order_by("-starts_on")
     )
     events = list(
-        Event.objects.filter(speakers=person, program=context["program"]).order_by("-starts_at")
+        Event.objects.filter(speakers=person, program=context["program"])
+        .prefetch_related("assumptions")
+        .order_by("-starts_at")
     )
     if not runs and not events:
         raise Http404("person does not teach in this program")
@@ -94,7 +97,7 @@ def outcomes(request, program):
 
 @public_page
 def how_to_apply(request, program):
-    context = _base_context(program)
+    context = _base_context(program, queries.clean_slug(request.GET.get("cohort")))
     cohort = context["cohort"]
     context["documents"] = list(cohort.required_documents.all()) if cohort else []
     context["info_sessions"] = [

@@ -152,7 +152,7 @@ def _past(cohort, chair, staff) -> None:
     from faker import Faker
 
     from kohorte.accounts.models import User
-    from kohorte.admissions.demo import AUTHORITIES
+    from kohorte.admissions.demo import AUTHORITIES, ai_involvement, job_title
 
     rng = random.Random(2024)  # noqa: S311 (reproducible demo data)
     fake = Faker("de_DE")
@@ -174,6 +174,7 @@ def _past(cohort, chair, staff) -> None:
         user.set_unusable_password()
         user.save()
         authority, level, kind = rng.choice(AUTHORITIES)
+        leadership = rng.choice([2, 3, 3, 4, 5])
         Application.objects.create(
             cohort=cohort,
             applicant=user,
@@ -183,9 +184,10 @@ def _past(cohort, chair, staff) -> None:
             authority=authority,
             federal_level=level,
             authority_kind=kind,
-            job_title="Referatsleitung",
-            leadership_level=rng.choice([2, 3, 3, 4, 5]),
-            team_size=rng.randint(3, 40),
+            job_title=job_title(level, leadership),
+            leadership_level=leadership,
+            team_size=rng.randint(3, 12) * leadership,
+            ai_involvement=ai_involvement(rng),
             gender=rng.choice(["female", "male", "female", "male", "diverse", ""]),
             submitted_at=submitted_at - timedelta(days=rng.randint(0, 30)),
             is_complete=True,

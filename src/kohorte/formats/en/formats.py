@@ -9,3 +9,5 @@ DATE_FORMAT = "j F Y"
 TIME_FORMAT = "g:i a"
 DATETIME_FORMAT = "j F Y, g:i a"
 MERIDIEM = (gettext_noop("a.m."), gettext_noop("p.m."))
+SHORT_DATE_FORMAT = "j M Y"
+SHORT_DATETIME_FORMAT = "j M Y, g:i a"
