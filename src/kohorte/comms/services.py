@@ -223,7 +223,9 @@ def queue_mail(
     if existing:
         return existing
     texts = template_texts(event, language)
-    values, secret_values = _split_secrets(event, {**(context or {}), "recipient_name": name or email})
+    values, secret_values = _split_secrets(
+        event, {**(context or {}), "recipient_name": name or email}
+    )
     message = OutboxMessage(
         recipient_email=email,
         recipient_name=name,

@@ -704,8 +704,7 @@ def offer_problem(offer: Offer) -> str | None:
     message = offer_mail(offer)
     if message is None or message.state != OutboxMessage.State.SENT:
         return _(
-            "Dieses Angebot gilt noch nicht: Die Mail mit dem Angebot ist noch nicht "
-            "verschickt."
+            "Dieses Angebot gilt noch nicht: Die Mail mit dem Angebot ist noch nicht verschickt."
         )
     return None
 
