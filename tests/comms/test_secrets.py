@@ -277,7 +277,9 @@ def test_allauth_code_mail_hides_the_code(smtp_server, reader, rf, django_user_m
     user = django_user_model.objects.create_user("anna@example.org", "x")
     request = rf.get("/")
     AccountAdapter(request).send_mail(
-        "account/email/login_code", user.email, {"user": user, "code": "QX7-42Z", "request": request}
+        "account/email/login_code",
+        user.email,
+        {"user": user, "code": "QX7-42Z", "request": request},
     )
     message = OutboxMessage.objects.get(event_key="allauth.login_code")
     assert "[[kohorte-secret:code]]" in message.body_text
@@ -299,9 +301,7 @@ def test_unsubscribe_link_is_shown_redacted(reader, staff, smtp_server):
     delivery.deliver_due()
     token = mail.unsubscribe_token(staff.email, "news")
     assert token in _received(smtp_server, staff.email)["List-Unsubscribe"]
-    _assert_hidden(
-        reader, message, token, "[Abmeldelink, nur für die Empfängerin / den Empfänger]"
-    )
+    _assert_hidden(reader, message, token, "[Abmeldelink, nur für die Empfängerin / den Empfänger]")
 
 
 def test_bulk_preview_shows_no_secret(reader, staff):
