@@ -40,5 +40,7 @@ def offer(request, token):
             "title": _("Ihr Platzangebot"),
         },
     )
-    response["Referrer-Policy"] = "no-referrer"
+    # The token is in the URL: never send it to another site. ("no-referrer" would make the
+    # browser send "Origin: null" with the form, which the CSRF check rightly refuses.)
+    response["Referrer-Policy"] = "same-origin"
     return response
