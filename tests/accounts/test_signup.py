@@ -6,6 +6,7 @@ import pytest
 from allauth.account.models import EmailAddress
 
 from kohorte.accounts.models import PrivacyConsent, User
+from kohorte.comms.delivery import build_email
 from kohorte.comms.models import OutboxMessage
 
 pytestmark = pytest.mark.django_db
@@ -42,7 +43,7 @@ def test_signup_stores_name_language_consent_and_mails_verification(client, sett
 def test_verification_link_confirms_and_then_login_works(client):
     client.post("/konto/signup/", FORM)
     mail = OutboxMessage.objects.get(event_key="account.email_confirmation")
-    path = re.sub(r"^https?://[^/]+", "", _link(mail.body_text))
+    path = re.sub(r"^https?://[^/]+", "", _link(build_email(mail).body))
     page = client.get(path)
     assert page.status_code == 200
     body = page.content.decode()

@@ -6,6 +6,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from kohorte.admissions import services
 from kohorte.admissions.models import Application, Document
 from kohorte.catalog.models import Cohort
+from kohorte.comms.delivery import build_email
 from tests.factories import make_pdf
 
 pytestmark = pytest.mark.django_db
@@ -93,7 +94,7 @@ def test_walk_through_the_steps_and_submit(logged_in, applicant):
     from kohorte.comms.models import OutboxMessage
 
     mail = OutboxMessage.objects.get(event_key="referee.requested")
-    token = re.search(r"/empfehlung/([\w-]+)/", mail.body_text).group(1)
+    token = re.search(r"/empfehlung/([\w-]+)/", build_email(mail).body).group(1)
     services.referee_upload(services.find_referee_request(token), _pdf("letter.pdf"))
     request.refresh_from_db()
     assert request.status == "received"

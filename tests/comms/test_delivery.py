@@ -192,7 +192,10 @@ def test_one_click_unsubscribe_cancels_waiting_news(client, staff):
         actor=staff,
     )
     message = batch.messages.get(recipient_email=staff.email)
-    url = message.headers["List-Unsubscribe"].strip("<>").replace("http://127.0.0.1:8000", "")
+    # the stored header holds a marker; the link is derived when the mail goes out
+    assert message.headers["List-Unsubscribe"] == "<[[kohorte-secret:unsubscribe_url]]>"
+    sent = delivery.build_email(message).extra_headers["List-Unsubscribe"]
+    url = sent.strip("<>").replace("http://127.0.0.1:8000", "")
     page = client.get(url)
     assert page.status_code == 200 and "Ja, abmelden" in page.content.decode()
     response = client.post(

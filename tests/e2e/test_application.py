@@ -9,6 +9,7 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
 from kohorte.comms.models import OutboxMessage
+from tests.e2e.conftest import delivered_link
 from tests.factories import make_pdf
 
 pytestmark = pytest.mark.browser
@@ -34,7 +35,7 @@ def _login(page: Page, site):
 
 
 def test_new_user_signs_up_and_applies_over_two_sessions_with_referee(
-    page: Page, site, tmp_path, browser
+    page: Page, site, tmp_path, browser, smtp_server
 ):
     # A new person signs up and verifies the address through the mailed link.
     page.goto(site + "/konto/signup/")
@@ -47,11 +48,7 @@ def test_new_user_signs_up_and_applies_over_two_sessions_with_referee(
     page.locator("main form button[type=submit]").click()
     expect(page.locator("h1")).to_have_text("Bestätigen Sie Ihre E-Mail-Adresse")
     _clean(page)
-    confirm = OutboxMessage.objects.get(event_key="account.email_confirmation")
-    page.goto(
-        site
-        + re.sub(r"^https?://[^/]+", "", re.search(r"https?://\S+", confirm.body_text).group(0))
-    )
+    page.goto(delivered_link(smtp_server, "erika@bund.example", site))
     _clean(page)
     page.locator("main form button[type=submit]").click()
     page.context.clear_cookies()
@@ -105,10 +102,8 @@ def test_new_user_signs_up_and_applies_over_two_sessions_with_referee(
     _clean(page)
 
     # The referee, in another browser, follows the mailed link.
-    mail = OutboxMessage.objects.get(event_key="referee.requested")
-    link = re.search(r"https?://\S+", mail.body_text).group(0)
     referee = browser.new_context(locale="de-DE").new_page()
-    referee.goto(site + re.sub(r"^https?://[^/]+", "", link))
+    referee.goto(delivered_link(smtp_server, "rita@bmi.example", site))
     referee.get_by_label("Empfehlungsschreiben (PDF, höchstens 10 MB)").set_input_files(str(letter))
     referee.get_by_label("Ich bestätige").check()
     referee.get_by_role("button", name="Schreiben hochladen").click()

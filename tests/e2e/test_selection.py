@@ -8,6 +8,8 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
+from tests.e2e.conftest import delivered_link
+
 pytestmark = pytest.mark.browser
 axe = Axe()
 
@@ -73,17 +75,13 @@ def story(site, django_user_model):
     return {"site": site, "cohort": cohort, **users}
 
 
-def _offer_link(site: str, application, kind: str) -> str:
-    from kohorte.comms.models import OutboxMessage
-
-    message = OutboxMessage.objects.filter(
-        recipient_email=application.applicant.email, event_key="decision.admitted"
-    ).latest("created_at")
-    url = re.search(rf"(http\S+\?antwort={kind})", message.body_text).group(1)
-    return re.sub(r"^https?://[^/]+", site, url)
+def _offer_link(site: str, smtp_server, application, kind: str) -> str:
+    return delivered_link(
+        smtp_server, application.applicant.email, site, rf"(http\S+\?antwort={kind})"
+    )
 
 
-def test_selection_story(page: Page, story):
+def test_selection_story(page: Page, story, smtp_server):
     from kohorte.admissions.models import Application
     from kohorte.selection import optimiser
     from kohorte.selection.models import Assignment, Decision, Offer
@@ -184,7 +182,12 @@ def test_selection_story(page: Page, story):
         )
     ]
     assert len(admitted) == 3
-    page.goto(_offer_link(site, admitted[0], "nein"))
+    # the offers count only once their mail is out: the chair releases the batch
+    from kohorte.comms.models import Batch
+    from kohorte.comms.services import release_batch
+
+    release_batch(Batch.objects.get(segment="event"), actor=story["chair"])
+    page.goto(_offer_link(site, smtp_server, admitted[0], "nein"))
     expect(page.get_by_label(re.compile("Ich lehne den Platz ab"))).to_be_checked()
     _no_serious_violations(page)
     page.get_by_role("button", name="Antwort senden").click()
@@ -198,7 +201,7 @@ def test_selection_story(page: Page, story):
     expect(page.get_by_text(re.compile("Das Angebot an .* ist unterwegs."))).to_be_visible()
     replacement = Offer.objects.filter(replaces__isnull=False).get().application
     assert replacement.pk not in {a.pk for a in admitted}
-    page.goto(_offer_link(site, replacement, "ja"))
+    page.goto(_offer_link(site, smtp_server, replacement, "ja"))
     page.get_by_role("button", name="Antwort senden").click()
     expect(page.get_by_text(re.compile("Sie haben den Platz angenommen."))).to_be_visible()
 

@@ -4,6 +4,8 @@ import pytest
 from django.core import mail as _mail  # noqa: F401 (outbox is ours; kept for clarity)
 from django.core.exceptions import ValidationError
 
+from kohorte.comms import delivery
+from kohorte.comms import services as mail_services
 from kohorte.comms.models import Batch, OutboxMessage
 from kohorte.selection import optimiser, services
 from kohorte.selection.models import Assignment, Conflict, Decision, Offer, Proposal
@@ -109,7 +111,14 @@ def _decide_and_offer(committee):
     return cohort, proposal
 
 
-def test_decisions_offers_and_the_waitlist(committee):
+def _release_and_deliver(batch, actor):
+    """The chair releases the decision mails and the worker sends them (an offer is answered
+    only once its mail is out)."""
+    mail_services.release_batch(batch, actor=actor)
+    delivery.deliver_due()
+
+
+def test_decisions_offers_and_the_waitlist(committee, smtp_server):
     cohort, _proposal = _decide_and_offer(committee)
     chair = committee["chair"]
     admitted = Decision.objects.filter(outcome="admit", is_current=True)
@@ -124,6 +133,7 @@ def test_decisions_offers_and_the_waitlist(committee):
     assert batch.state == Batch.State.SCHEDULED and batch.recipient_count == 12
     assert set(batch.messages.values_list("state", flat=True)) == {"held"}
     assert Offer.objects.filter(status="pending").count() == 4
+    _release_and_deliver(batch, chair)
     # a Kommune participant declines: the next Kommune applicant is proposed (the quota)
     kommune = [
         o
@@ -137,7 +147,9 @@ def test_decisions_offers_and_the_waitlist(committee):
     assert Application.objects.get(pk=nxt).federal_level == "kommune" and not dropped
     offer, token = services.offer_replacement(Application.objects.get(pk=nxt), actor=chair)
     message = OutboxMessage.objects.get(object_id=str(offer.pk), event_key="decision.admitted")
-    assert message.state == "queued" and token in message.body_text
+    assert message.state == "queued" and token not in message.body_text
+    delivery.deliver_due()
+    assert token in smtp_server.messages[-1].get_content()
     services.respond_to_offer(services.find_offer(token), accept=True)
     assert Participation.objects.filter(application_id=nxt, cohort=cohort).exists()
     with pytest.raises(ValidationError):
@@ -208,13 +220,14 @@ def test_export_command_writes_the_documented_format(committee, tmp_path):
     assert round(sum(scores[i] for i in result["selected"]), 2) == result["objective"]
 
 
-def test_answer_after_the_deadline_marks_the_offer_expired(committee):
+def test_answer_after_the_deadline_marks_the_offer_expired(committee, smtp_server):
     from datetime import timedelta
 
     from django.utils import timezone
 
     cohort, _ = _decide_and_offer(committee)
-    services.prepare_decision_mails(cohort, actor=committee["chair"])
+    batch = services.prepare_decision_mails(cohort, actor=committee["chair"])
+    _release_and_deliver(batch, committee["chair"])
     offer = Offer.objects.first()
     with pytest.raises(ValidationError):
         services.respond_to_offer(offer, True, now=timezone.now() + timedelta(days=400))

@@ -10,6 +10,9 @@ TEMPLATED = {
     "account/email/email_confirmation": "account.email_confirmation",
     "account/email/password_reset_key": "account.password_reset",
 }
+# What allauth puts in a mail's context that acts for the recipient: never stored in clear,
+# never shown to staff (comms/secrets.py).
+SECRET_KEYS = ("activate_url", "password_reset_url", "key", "code")
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -17,7 +20,9 @@ class AccountAdapter(DefaultAccountAdapter):
         return settings.KOHORTE_SIGNUP_OPEN
 
     def send_mail(self, template_prefix, email, context):
-        """Every account mail goes through the outbox (retries, log, staff can read it)."""
+        """Every account mail goes through the outbox (retries, log, staff can read it); its
+        links and codes are stored encrypted and shown to staff redacted."""
+        from kohorte.comms.secrets import marker, neutralise
         from kohorte.comms.services import queue_mail, queue_prerendered
 
         user = context.get("user")
@@ -38,17 +43,28 @@ class AccountAdapter(DefaultAccountAdapter):
                 },
             )
             return
-        message = self.render_mail(template_prefix, email, context)
+        secrets = {
+            name: str(context[name]) for name in SECRET_KEYS if context.get(name) not in ("", None)
+        }
+        masked = {
+            name: marker(name) if name in secrets else neutralise(value)
+            for name, value in context.items()
+        }
+        message = self.render_mail(template_prefix, email, masked)
         html = next(
             (c for c, mime in getattr(message, "alternatives", []) if mime == "text/html"), ""
         )
+        body = message.body
+        for name, value in secrets.items():  # in case a template got the value another way
+            body, html = body.replace(value, marker(name)), html.replace(value, marker(name))
         queue_prerendered(
             f"allauth.{template_prefix.rsplit('/', 1)[-1]}",
             to=email,
             user=user,
             language=language,
             subject=message.subject,
-            body_text=message.body,
+            body_text=body,
             body_html=html,
             idempotency_key=key,
+            secrets=secrets,
         )

@@ -22,6 +22,8 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from kohorte.comms import secrets
+from kohorte.comms.events import SECRET_LABELS, Category
 from kohorte.comms.models import OutboxMessage
 
 log = logging.getLogger(__name__)
@@ -58,21 +60,48 @@ def _text(value) -> str:
     return value.decode(errors="replace") if isinstance(value, bytes) else str(value)
 
 
+def _secret_values(message: OutboxMessage) -> dict[str, str]:
+    """The mail's secrets, decrypted; the unsubscribe link is derived, never stored."""
+    values = secrets.decrypt(message.secrets, bind=message.idempotency_key)
+    if message.category in Category.OPTIONAL:
+        from kohorte.comms.services import unsubscribe_url
+
+        values["unsubscribe_url"] = unsubscribe_url(
+            message.recipient_email, message.category, message.language
+        )
+    return values
+
+
 def build_email(message: OutboxMessage) -> EmailMultiAlternatives:
+    """The mail as it goes out, with its secret links in place (only the worker calls this).
+    Raises ``secrets.SecretUnavailable`` if they cannot be decrypted: such a mail fails."""
+    values = _secret_values(message)
+    if secrets.has_marker(message.body_text) or secrets.has_marker(message.body_html):
+        missing = [
+            name
+            for name in secrets.marker_names(message.body_text + message.body_html)
+            if name not in values and (name in SECRET_LABELS or name == "unsubscribe_url")
+        ]
+        if missing:
+            raise secrets.SecretUnavailable(
+                f"the secret link ({', '.join(missing)}) of this mail is gone; not sent"
+            )
     email = EmailMultiAlternatives(
         subject=message.subject,
-        body=message.body_text,
+        body=secrets.insert(message.body_text, values),
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[formataddr((message.recipient_name, message.recipient_email))],
         headers={
             "Message-ID": message.message_id,
             "Auto-Submitted": "auto-generated",
             "X-Kohorte-Event": message.event_key,
-            **message.headers,
+            **{k: secrets.insert(v, values) for k, v in message.headers.items()},
         },
     )
     if message.body_html:
-        email.attach_alternative(message.body_html, "text/html")
+        email.attach_alternative(
+            secrets.insert(message.body_html, values, html_body=True), "text/html"
+        )
     return email
 
 
@@ -110,6 +139,7 @@ def _claim(now, exclude: set[int]) -> list[OutboxMessage]:
 def _mark_sent(message: OutboxMessage) -> None:
     OutboxMessage.objects.filter(pk=message.pk, state=State.SENDING).update(
         state=State.SENT,
+        secrets="",  # sent: the secret links live on only in the recipient's mailbox
         sent_at=timezone.now(),
         attempts=F("attempts") + 1,
         last_error="",

@@ -27,6 +27,26 @@ class Category:
 class Placeholder:
     description: str
     example: str
+    # A secret (a link that acts for the recipient): stored encrypted, shown to staff as this
+    # label, inserted only when the mail is sent (comms/secrets.py).
+    secret_label: str = ""
+
+
+# Every secret a mail can carry, by placeholder name, with what staff see instead of it.
+SECRET_LABELS = {
+    "password_reset_url": _("[Link zum Zurücksetzen, nur für die Empfängerin / den Empfänger]"),
+    "activate_url": _("[Bestätigungslink, nur für die Empfängerin / den Empfänger]"),
+    "upload_url": _("[Link zum Hochladen, nur für die Referenzgeberin / den Referenzgeber]"),
+    "offer_url": _("[Link zur Zu- oder Absage, nur für die Empfängerin / den Empfänger]"),
+    "accept_url": _("[Link zur Zu- oder Absage, nur für die Empfängerin / den Empfänger]"),
+    "decline_url": _("[Link zur Zu- oder Absage, nur für die Empfängerin / den Empfänger]"),
+    "code": _("[Code, nur für die Empfängerin / den Empfänger]"),
+    "key": _("[Code, nur für die Empfängerin / den Empfänger]"),
+}
+
+
+def secret(description, example: str, name: str) -> Placeholder:
+    return Placeholder(description, example, secret_label=SECRET_LABELS[name])
 
 
 @dataclass(frozen=True)
@@ -94,8 +114,10 @@ register(
             **RECIPIENT,
             **PROGRAM,
             "applicant_name": Placeholder(_("Name der Bewerberin / des Bewerbers"), "Max Beispiel"),
-            "upload_url": Placeholder(
-                _("Link zum Hochladen"), "https://kohorte.example.org/empfehlung/abc123/"
+            "upload_url": secret(
+                _("Link zum Hochladen"),
+                "https://kohorte.example.org/empfehlung/abc123/",
+                "upload_url",
             ),
             "deadline": Placeholder(_("Frist"), "15. Juni 2027"),
         },
@@ -118,14 +140,18 @@ register(
             **RECIPIENT,
             **PROGRAM,
             "accept_by": Placeholder(_("Frist für die Annahme"), "1. August 2027"),
-            "offer_url": Placeholder(
-                _("Link zum Angebot"), "https://kohorte.example.org/angebot/42/"
+            "offer_url": secret(
+                _("Link zum Angebot"), "https://kohorte.example.org/angebot/42/", "offer_url"
             ),
-            "accept_url": Placeholder(
-                _("Link zum Annehmen"), "https://kohorte.example.org/angebot/42/?antwort=ja"
+            "accept_url": secret(
+                _("Link zum Annehmen"),
+                "https://kohorte.example.org/angebot/42/?antwort=ja",
+                "accept_url",
             ),
-            "decline_url": Placeholder(
-                _("Link zum Ablehnen"), "https://kohorte.example.org/angebot/42/?antwort=nein"
+            "decline_url": secret(
+                _("Link zum Ablehnen"),
+                "https://kohorte.example.org/angebot/42/?antwort=nein",
+                "decline_url",
             ),
         },
         subject={
@@ -145,8 +171,10 @@ register(
         category=Category.TRANSACTIONAL,
         placeholders={
             **RECIPIENT,
-            "activate_url": Placeholder(
-                _("Bestätigungslink"), "https://kohorte.example.org/konto/bestaetigen/xyz/"
+            "activate_url": secret(
+                _("Bestätigungslink"),
+                "https://kohorte.example.org/konto/bestaetigen/xyz/",
+                "activate_url",
             ),
         },
         subject={
@@ -166,8 +194,10 @@ register(
         category=Category.TRANSACTIONAL,
         placeholders={
             **RECIPIENT,
-            "password_reset_url": Placeholder(
-                _("Link zum Zurücksetzen"), "https://kohorte.example.org/konto/passwort/xyz/"
+            "password_reset_url": secret(
+                _("Link zum Zurücksetzen"),
+                "https://kohorte.example.org/konto/passwort/xyz/",
+                "password_reset_url",
             ),
         },
         subject={"de": "Passwort zurücksetzen", "en": "Reset your password"},
@@ -335,6 +365,22 @@ register(
         body={
             "de": "Guten Tag {{ recipient_name }},\n\nIhnen sind {{ count }} Bewerbungen für den {{ cohort_name }} zur Begutachtung zugeteilt. Sie finden sie hier:\n{{ review_url }}\n\nMit freundlichen Grüßen\nIhr Programmteam",
             "en": "Dear {{ recipient_name }},\n\n{{ count }} applications for {{ cohort_name }} are assigned to you for review. You find them here:\n{{ review_url }}\n\nKind regards\nThe programme team",
+        },
+    )
+)
+register(
+    MailEvent(
+        key="decision.offer_withdrawn",
+        label=_("Angebot zurückgenommen"),
+        category=Category.TRANSACTIONAL,
+        placeholders={**RECIPIENT, **PROGRAM},
+        subject={
+            "de": "Ihr Platzangebot ist zurückgenommen – {{ program_title }}",
+            "en": "Your offer of a place is withdrawn – {{ program_title }}",
+        },
+        body={
+            "de": "Guten Tag {{ recipient_name }},\n\nwir müssen das Angebot eines Platzes im {{ cohort_name }}, das wir Ihnen geschickt haben, leider zurücknehmen. Die Links in jener Mail gelten nicht mehr. Wir bitten um Entschuldigung; bei Fragen wenden Sie sich bitte an das Programmteam.\n\nMit freundlichen Grüßen\nIhr Programmteam",
+            "en": "Dear {{ recipient_name }},\n\nwe regret that we have to withdraw the offer of a place in {{ cohort_name }} that we sent you. The links in that mail no longer work. We apologise; if you have any questions, please contact the programme team.\n\nKind regards\nThe programme team",
         },
     )
 )

@@ -154,6 +154,9 @@ class OutboxMessage(models.Model):
     body_text = models.TextField(_("Text"))
     body_html = models.TextField(_("HTML-Text"), blank=True)
     headers = models.JSONField(_("zusätzliche Kopfzeilen"), default=dict, blank=True)
+    # The secret links of this mail, encrypted (comms/secrets.py); the bodies hold markers.
+    # Wiped when the mail is sent or cancelled.
+    secrets = models.TextField(blank=True, default="", editable=False)
     content_type = models.ForeignKey(
         ContentType, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -191,6 +194,25 @@ class OutboxMessage(models.Model):
 
     def __str__(self):
         return f"{self.recipient_email}: {self.subject}"
+
+    def redacted_body_text(self) -> str:
+        """The text as staff may read it: every secret replaced by its label."""
+        from kohorte.comms.events import SECRET_LABELS
+        from kohorte.comms.secrets import redact
+
+        return redact(self.body_text, {k: str(v) for k, v in SECRET_LABELS.items()})
+
+    def redacted_headers(self) -> dict[str, str]:
+        from kohorte.comms.secrets import redact
+
+        label = str(_("[Abmeldelink, nur für die Empfängerin / den Empfänger]"))
+        return {k: redact(v, {"unsubscribe_url": label}) for k, v in self.headers.items()}
+
+    def redacted_body_html(self) -> str:
+        from kohorte.comms.events import SECRET_LABELS
+        from kohorte.comms.secrets import redact
+
+        return redact(self.body_html, {k: str(v) for k, v in SECRET_LABELS.items()})
 
 
 class OptOut(models.Model):

@@ -24,6 +24,7 @@ from kohorte.comms.rendering import (
     render,
     render_mail,
 )
+from kohorte.comms.secrets import encrypt, marker, neutralise
 from kohorte.comms.segments import Recipient, available_segments
 from kohorte.core.audit import log_action
 from kohorte.core.validators import header_safe
@@ -145,11 +146,16 @@ def read_unsubscribe_token(token: str) -> tuple[str, str] | None:
     return data["e"], data["c"]
 
 
-def _unsubscribe_headers(email: str, category: str, language: str) -> dict[str, str]:
+def unsubscribe_url(email: str, category: str, language: str) -> str:
     with override(language):
         path = reverse("comms:unsubscribe", args=[unsubscribe_token(email, category)])
+    return f"{settings.KOHORTE_BASE_URL.rstrip('/')}{path}"
+
+
+def _unsubscribe_headers() -> dict[str, str]:
+    # The link is derived (signed) at send time; the stored header holds only a marker.
     return {
-        "List-Unsubscribe": f"<{settings.KOHORTE_BASE_URL.rstrip('/')}{path}>",
+        "List-Unsubscribe": f"<{marker('unsubscribe_url')}>",
         "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
     }
 
@@ -170,7 +176,9 @@ def _screen(message: OutboxMessage, *, opted_out: bool | None = None) -> OutboxM
             message.state, message.next_attempt_at = State.REJECTED, None
             message.last_error = _("Die Empfängerin / der Empfänger hat sich abgemeldet.")
         else:
-            message.headers = _unsubscribe_headers(email, message.category, message.language)
+            message.headers = _unsubscribe_headers()
+    if message.state == State.REJECTED:
+        message.secrets = ""  # never sent: keep no secret
     return message
 
 
@@ -183,6 +191,20 @@ def _enqueue_delivery():
     from kohorte.comms.tasks import enqueue_delivery
 
     transaction.on_commit(enqueue_delivery)
+
+
+def _split_secrets(event: MailEvent, values: dict) -> tuple[dict, dict[str, str]]:
+    """The context to render (each secret replaced by its marker, other values unable to
+    pose as one) and the secrets themselves."""
+    rendered, secret_values = {}, {}
+    for name, value in values.items():
+        placeholder = event.placeholders.get(name)
+        if placeholder is not None and placeholder.secret_label and value:
+            secret_values[name] = str(value)
+            rendered[name] = marker(name)
+        else:
+            rendered[name] = neutralise(value)
+    return rendered, secret_values
 
 
 def queue_mail(
@@ -218,9 +240,13 @@ def queue_mail(
     if existing:
         return existing
     texts = template_texts(event, language)
-    values = {**(context or {}), "recipient_name": name or email}
+    values, secret_values = _split_secrets(
+        event, {**(context or {}), "recipient_name": name or email}
+    )
     # A broken text never fails the caller: the built-in one is used, or the mail is rejected.
     rendered = render_mail(event, language, texts, values)
+    if rendered.failed:
+        secret_values = {}  # a rejected mail keeps no secret
     message = OutboxMessage(
         recipient_email=email,
         recipient_name=name,
@@ -236,6 +262,7 @@ def queue_mail(
         object_id=object_id,
         idempotency_key=key,
         message_id=make_msgid(domain=_domain()),
+        secrets=encrypt(secret_values, bind=key),
         state=State.QUEUED,
         next_attempt_at=timezone.now(),
         batch=batch,
@@ -267,8 +294,12 @@ def queue_prerendered(
     user=None,
     language: str | None = None,
     idempotency_key: str,
+    secrets: dict[str, str] | None = None,
 ) -> OutboxMessage:
-    """Put an already rendered transactional mail (e.g. from a library) in the outbox."""
+    """Put an already rendered transactional mail (e.g. from a library) in the outbox.
+
+    ``secrets``: the values the texts hold as markers (``secrets.marker(name)``); they are
+    stored encrypted and inserted when the mail is sent."""
     email = (to or "").strip()
     existing = OutboxMessage.objects.filter(idempotency_key=idempotency_key).first()
     if existing:
@@ -285,6 +316,7 @@ def queue_prerendered(
         body_html=body_html,
         idempotency_key=idempotency_key,
         message_id=make_msgid(domain=_domain()),
+        secrets=encrypt(secrets or {}, bind=idempotency_key),
         state=State.QUEUED,
         next_attempt_at=timezone.now(),
     )
@@ -299,6 +331,8 @@ def set_state(message: OutboxMessage, new_state: str, **fields) -> None:
     """The one place that moves a mail between states; refuses illegal transitions."""
     if new_state not in OutboxMessage.TRANSITIONS[message.state]:
         raise IllegalTransition(f"{message.state} → {new_state}")
+    if new_state in {State.SENT, State.CANCELLED}:
+        fields.setdefault("secrets", "")  # a mail that will never be sent keeps no secret
     updated = OutboxMessage.objects.filter(pk=message.pk, state=message.state).update(
         state=new_state, **fields
     )
@@ -317,13 +351,20 @@ def resend(message: OutboxMessage, *, actor) -> None:
         _enqueue_delivery()
 
 
+def cancel_message(message: OutboxMessage, *, actor, reason: str) -> None:
+    """Cancel one held or queued mail (its secrets are wiped). Audited."""
+    with transaction.atomic():
+        set_state(message, State.CANCELLED, next_attempt_at=None, last_error=reason[:2000])
+        log_action("comms.cancelled", actor=actor, target=message, data={"reason": reason})
+
+
 def unsubscribe(email: str, category: str) -> None:
     """Honour an opt-out: record it and cancel what is still waiting for this address."""
     with transaction.atomic():
         OptOut.objects.get_or_create(email=email.lower(), category=category)
         OutboxMessage.objects.filter(
             recipient_email__iexact=email, category=category, state__in=[State.QUEUED, State.HELD]
-        ).update(state=State.CANCELLED, last_error=_("abgemeldet"))
+        ).update(state=State.CANCELLED, last_error=_("abgemeldet"), secrets="")
         log_action("comms.unsubscribed", data={"category": category})
 
 
@@ -469,7 +510,7 @@ def cancel_batch(batch: Batch, *, actor) -> None:
         batch = Batch.objects.select_for_update().get(pk=batch.pk)
         if batch.state not in {Batch.State.HELD, Batch.State.SCHEDULED}:
             raise IllegalTransition(batch.state)
-        batch.messages.filter(state=State.HELD).update(state=State.CANCELLED)
+        batch.messages.filter(state=State.HELD).update(state=State.CANCELLED, secrets="")
         batch.state, batch.cancelled_at, batch.cancelled_by = (
             Batch.State.CANCELLED,
             timezone.now(),

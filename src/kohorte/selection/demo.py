@@ -227,13 +227,14 @@ def _past(cohort, chair, staff) -> None:
             respond_by=start + timedelta(days=20), created_at=start + timedelta(days=4)
         )
         offers.append(Offer.objects.get(pk=offer.pk))
-    for offer in offers[1:]:
-        offer.respond_by = max(offer.respond_by, timezone.now() + timedelta(minutes=5))
-        offer.save(update_fields=["respond_by"])
-        services.respond_to_offer(offer, True)
-    # these mails were sent in 2024; the demo's outbox should not send them now
+    # these mails were sent in 2024 (an offer is answered only once its mail is sent); the
+    # demo's outbox should not send them now
     from kohorte.comms.models import OutboxMessage
 
     OutboxMessage.objects.filter(
         event_key="decision.admitted", recipient_email__startswith="jahrgang1-"
-    ).update(state="sent", sent_at=start)
+    ).update(state="sent", sent_at=start, secrets="")
+    for offer in offers[1:]:
+        offer.respond_by = max(offer.respond_by, timezone.now() + timedelta(minutes=5))
+        offer.save(update_fields=["respond_by"])
+        services.respond_to_offer(offer, True)

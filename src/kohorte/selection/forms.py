@@ -230,3 +230,12 @@ class DecisionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Pflicht, wenn Sie vom Vorschlag abweichen."),
     )
+
+
+class WithdrawOfferForm(forms.Form):
+    withdraw_reason = forms.CharField(
+        label=_("Begründung der Rücknahme"),
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Wird festgehalten; die Person erhält sie nicht."),
+    )

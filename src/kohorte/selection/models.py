@@ -444,6 +444,15 @@ class Offer(models.Model):
         EXPIRED = "expired", _("Frist abgelaufen")
         WITHDRAWN = "withdrawn", _("zurückgenommen")
 
+    # Only services.set_offer_status moves an offer; an answered or closed offer stays so.
+    TRANSITIONS = {
+        Status.PENDING: {Status.ACCEPTED, Status.DECLINED, Status.EXPIRED, Status.WITHDRAWN},
+        Status.ACCEPTED: set(),
+        Status.DECLINED: set(),
+        Status.EXPIRED: set(),
+        Status.WITHDRAWN: set(),
+    }
+
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="offers")
     status = models.CharField(

@@ -6,6 +6,7 @@ from datetime import datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Q
@@ -16,6 +17,7 @@ from django.utils.translation import override
 
 from kohorte.admissions.models import Application
 from kohorte.comms import services as mail
+from kohorte.comms.models import OutboxMessage
 from kohorte.core.audit import log_action
 from kohorte.core.formatting import in_language
 from kohorte.core.tokens import hash_token, new_token, plausible
@@ -487,6 +489,9 @@ def record_decision(
         )
     if Offer.objects.filter(application=application, status=Offer.Status.ACCEPTED).exists():
         raise ValidationError(_("Das Angebot ist schon angenommen."))
+    previous = Decision.objects.filter(application=application, is_current=True).first()
+    if previous is not None and previous.outcome != outcome:
+        _retract_unsent(application, previous, actor=actor)
     Decision.objects.filter(application=application, is_current=True).update(is_current=False)
     decision = Decision.objects.create(
         application=application,
@@ -508,6 +513,53 @@ def record_decision(
         },
     )
     return decision
+
+
+def _retract_unsent(application: Application, previous: Decision, *, actor) -> None:
+    """A decision changes: cancel what the old one still had waiting in the outbox. A pending
+    offer whose mail is not out yet is withdrawn with it; one whose mail went out must first be
+    withdrawn explicitly (``withdraw_offer``), which tells the person."""
+    reason = _("Die Entscheidung wurde geändert.")
+    offer = (
+        Offer.objects.select_for_update()
+        .filter(application=application, status=Offer.Status.PENDING)
+        .first()
+    )
+    if offer is not None:
+        message = offer_mail(offer)
+        if message is not None and message.state not in UNSENT_MAIL:
+            raise ValidationError(
+                _(
+                    "Das Angebot an diese Person ist schon verschickt. Nehmen Sie es zuerst "
+                    "ausdrücklich zurück (mit Begründung; die Person erhält eine Mail), dann "
+                    "können Sie die Entscheidung ändern."
+                )
+            )
+        _cancel_mail(message, actor=actor, reason=reason)
+        set_offer_status(offer, Offer.Status.WITHDRAWN)
+        log_action(
+            "selection.offer_withdrawn",
+            actor=actor,
+            target=application,
+            data={"offer": offer.pk, "reason": reason, "mail": "cancelled"},
+        )
+    for message in mail_about(previous):
+        if message.state in {OutboxMessage.State.HELD, OutboxMessage.State.QUEUED}:
+            _cancel_mail(message, actor=actor, reason=reason)
+
+
+def _cancel_mail(message, *, actor, reason: str) -> None:
+    if message is None or message.state not in {
+        OutboxMessage.State.HELD,
+        OutboxMessage.State.QUEUED,
+    }:
+        return
+    try:
+        mail.cancel_message(message, actor=actor, reason=reason)
+    except mail.IllegalTransition as exc:  # the worker took it just now
+        raise ValidationError(
+            _("Die Mail wird gerade versendet. Bitte versuchen Sie es gleich noch einmal.")
+        ) from exc
 
 
 @transaction.atomic
@@ -596,7 +648,10 @@ def prepare_decision_mails(cohort, *, actor):
         "application__applicant", "application__cohort__program"
     )
     already = set(
-        Offer.objects.filter(application__cohort=cohort).values_list("application_id", flat=True)
+        Offer.objects.filter(
+            application__cohort=cohort,
+            status__in=[Offer.Status.PENDING, Offer.Status.ACCEPTED],
+        ).values_list("application_id", flat=True)
     )
     start = max(send_at, timezone.now())
     for decision in decisions:
@@ -654,23 +709,83 @@ def find_offer(token: str) -> Offer | None:
     )
 
 
+def set_offer_status(offer: Offer, new_status: str, **fields) -> None:
+    """The one place that moves an offer between states; refuses illegal transitions (also
+    when another request changed the offer meanwhile)."""
+    if new_status not in Offer.TRANSITIONS[offer.status]:
+        raise ValidationError(_("Dieses Angebot ist nicht mehr offen."))
+    updated = Offer.objects.filter(pk=offer.pk, status=offer.status).update(
+        status=new_status, **fields
+    )
+    if not updated:
+        raise ValidationError(_("Dieses Angebot ist nicht mehr offen."))
+    offer.status = new_status
+    for name, value in fields.items():
+        setattr(offer, name, value)
+
+
+# A mail in these states has not reached anyone (and, cancelled, never will).
+UNSENT_MAIL = {
+    OutboxMessage.State.HELD,
+    OutboxMessage.State.QUEUED,
+    OutboxMessage.State.CANCELLED,
+    OutboxMessage.State.REJECTED,
+}
+
+
+def mail_about(obj):
+    return OutboxMessage.objects.filter(
+        content_type=ContentType.objects.get_for_model(obj), object_id=str(obj.pk)
+    ).order_by("-created_at", "-id")
+
+
+def offer_mail(offer: Offer) -> OutboxMessage | None:
+    """The mail that carries the offer's links."""
+    return mail_about(offer).filter(event_key="decision.admitted").first()
+
+
+def offer_problem(offer: Offer) -> str | None:
+    """Why the offer cannot be answered now, or None: it must be pending, the application's
+    current offer under a current "admit" decision, and its mail must have been sent."""
+    if offer.status != Offer.Status.PENDING:
+        return _("Dieses Angebot ist nicht mehr offen.")
+    newest = Offer.objects.filter(application_id=offer.application_id).order_by(
+        "-created_at", "-id"
+    )[:1]
+    current_decision = Decision.objects.filter(
+        application_id=offer.application_id, is_current=True
+    ).first()
+    if newest[0].pk != offer.pk or (
+        current_decision is None or current_decision.outcome != Decision.Outcome.ADMIT
+    ):
+        return _("Dieses Angebot gilt nicht mehr.")
+    message = offer_mail(offer)
+    if message is None or message.state != OutboxMessage.State.SENT:
+        return _(
+            "Dieses Angebot gilt noch nicht: Die Mail mit dem Angebot ist noch nicht verschickt."
+        )
+    return None
+
+
 def respond_to_offer(offer: Offer, accept: bool, *, now=None) -> Offer:
-    """The applicant's answer. Past the deadline the offer is marked expired (and stays so)."""
+    """The applicant's answer: only to a current offer whose mail was sent. Past the deadline
+    the offer is marked expired (and stays so); no other answer changes anything."""
     now = now or timezone.now()
     expired = False
     with transaction.atomic():
         offer = Offer.objects.select_for_update().get(pk=offer.pk)
-        if offer.status != Offer.Status.PENDING:
-            raise ValidationError(_("Dieses Angebot ist nicht mehr offen."))
+        if problem := offer_problem(offer):
+            raise ValidationError(problem)
         if now > offer.respond_by:
-            offer.status = Offer.Status.EXPIRED
-            offer.save(update_fields=["status"])
+            set_offer_status(offer, Offer.Status.EXPIRED)
             log_action("selection.offer_expired", target=offer.application)
             expired = True
         else:
-            offer.status = Offer.Status.ACCEPTED if accept else Offer.Status.DECLINED
-            offer.responded_at = now
-            offer.save(update_fields=["status", "responded_at"])
+            set_offer_status(
+                offer,
+                Offer.Status.ACCEPTED if accept else Offer.Status.DECLINED,
+                responded_at=now,
+            )
             log_action(
                 "selection.offer_accepted" if accept else "selection.offer_declined",
                 actor=offer.application.applicant,
@@ -683,6 +798,46 @@ def respond_to_offer(offer: Offer, accept: bool, *, now=None) -> Offer:
     return offer
 
 
+def withdraw_offer(offer: Offer, *, actor, reason: str) -> Offer:
+    """The chair withdraws a pending offer: mark it withdrawn (its link stops working), cancel
+    its mail if that is still waiting, and, if the mail went out, tell the person by mail.
+    Then the decision can be changed. Audited with the reason."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Bitte begründen Sie die Rücknahme.")})
+    with transaction.atomic():
+        offer = (
+            Offer.objects.select_for_update()
+            .select_related("application__applicant", "application__cohort__program")
+            .get(pk=offer.pk)
+        )
+        application = offer.application
+        cohort = application.cohort
+        if Conflict.objects.filter(application=application, reviewer=actor).exists():
+            raise ValidationError(
+                _("Sie sind bei dieser Bewerbung befangen; eine andere Person muss entscheiden.")
+            )
+        message = offer_mail(offer)
+        _cancel_mail(message, actor=actor, reason=reason)
+        set_offer_status(offer, Offer.Status.WITHDRAWN)
+        told = message is not None and message.state not in UNSENT_MAIL
+        if told:
+            mail.queue_mail(
+                "decision.offer_withdrawn",
+                to=application.applicant.email,
+                user=application.applicant,
+                context={"program_title": cohort.program.title, "cohort_name": cohort.name},
+                concerning=offer,
+            )
+        log_action(
+            "selection.offer_withdrawn",
+            actor=actor,
+            target=application,
+            data={"offer": offer.pk, "reason": reason, "mail": "sent" if told else "cancelled"},
+        )
+    return offer
+
+
 def expire_offers(now=None) -> int:
     now = now or timezone.now()
     expired = list(
@@ -690,9 +845,12 @@ def expire_offers(now=None) -> int:
             "application"
         )
     )
+    count = 0
     for offer in expired:
-        Offer.objects.filter(pk=offer.pk, status=Offer.Status.PENDING).update(
-            status=Offer.Status.EXPIRED
-        )
+        try:
+            set_offer_status(offer, Offer.Status.EXPIRED)
+        except ValidationError:
+            continue  # answered or withdrawn meanwhile
         log_action("selection.offer_expired", target=offer.application)
-    return len(expired)
+        count += 1
+    return count

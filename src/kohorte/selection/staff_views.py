@@ -27,6 +27,7 @@ from kohorte.selection.forms import (
     LockForm,
     MoveForm,
     RankingFilter,
+    WithdrawOfferForm,
 )
 from kohorte.selection.models import (
     Assignment,
@@ -409,7 +410,24 @@ def application_detail(request, cohort_id, pk):
     decision = application.decisions.filter(is_current=True).first()
     lock = Lock.objects.filter(application=application).first()
     lock_initial = {"kind": lock.kind if lock else "", "reason": lock.reason if lock else ""}
-    if request.method == "POST":
+    pending_offer = application.offers.filter(status=Offer.Status.PENDING).first()
+    withdraw_form = WithdrawOfferForm()
+    if request.method == "POST" and "withdraw_offer" in request.POST:
+        if not can_decide(request.user, cohort) or pending_offer is None:
+            raise Http404
+        withdraw_form = WithdrawOfferForm(request.POST)
+        if withdraw_form.is_valid():
+            try:
+                services.withdraw_offer(
+                    pending_offer,
+                    actor=request.user,
+                    reason=withdraw_form.cleaned_data["withdraw_reason"],
+                )
+                messages.success(request, _("Das Angebot ist zurückgenommen."))
+                return redirect("selection:application", cohort_id=cohort.pk, pk=pk)
+            except ValidationError as error:
+                add_errors(withdraw_form, error)
+    if request.method == "POST" and "withdraw_offer" not in request.POST:
         if "lock" in request.POST:
             lock_form = LockForm(request.POST)
             if lock_form.is_valid():
@@ -478,6 +496,9 @@ def application_detail(request, cohort_id, pk):
             "lock_form": lock_form,
             "decision_form": decision_form,
             "decision": decision,
+            "pending_offer": pending_offer,
+            "offer_mail": services.offer_mail(pending_offer) if pending_offer else None,
+            "withdraw_form": withdraw_form,
             "proposed": proposed,
             "proposed_label": dict(Decision.Outcome.choices).get(proposed, ""),
             "explanation": detail,
