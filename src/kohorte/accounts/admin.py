@@ -136,9 +136,13 @@ class UserAdmin(DjangoUserAdmin):
     def save_formset(self, request, form, formset, change):
         if formset.model is not Membership:
             return super().save_formset(request, form, formset, change)
-        if not _is_superuser(request):
-            raise PermissionDenied
         formset.save(commit=False)
+        touched = formset.new_objects or formset.changed_objects or formset.deleted_objects
+        if not touched:
+            return None
+        if not _is_superuser(request):
+            # The inline is read-only for staff, so a form never gets here; a forged one doesn't.
+            raise PermissionDenied
         for membership in formset.deleted_objects:
             services.revoke_role(membership, actor=request.user)
         for membership, _changed in formset.changed_objects:
