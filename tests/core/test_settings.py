@@ -142,7 +142,11 @@ PRINT_PROXY = (
     ],
 )
 def test_trusted_proxy_settings_follow_the_environment(tmp_path, env, expected):
-    result = _run(["manage", "shell", "-c", PRINT_PROXY], KOHORTE_DATA_DIR=str(tmp_path), **env)
+    result = _run(
+        ["manage", "shell", "--no-imports", "-c", PRINT_PROXY],
+        KOHORTE_DATA_DIR=str(tmp_path),
+        **env,
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == expected
 
