@@ -4,8 +4,8 @@ from functools import wraps
 
 # Pages whose URL holds a secret token (a referee link, an offer link, an unsubscribe link,
 # allauth's e-mail confirmation and password-reset links). Their responses must not hand the
-# URL on in a Referer header, not even to our own origin's static files or to a link the
-# person follows from the page.
+# URL on in a Referer header: not to a site a link on the page leads to, and not to our own
+# pages either.
 TOKEN_URL_NAMES = frozenset(
     {
         "admissions:referee",
@@ -16,28 +16,35 @@ TOKEN_URL_NAMES = frozenset(
     }
 )
 
+# Not "no-referrer": under that policy a browser sends "Origin: null" with every form POST from
+# the page, and Django's CSRF check (rightly) refuses it, so the referee could not upload, the
+# offer not be answered, the address not be confirmed. "strict-origin" sends no path, hence no
+# token, to anyone: only "https://<host>/", and nothing at all from HTTPS to HTTP.
+TOKEN_PAGE_REFERRER_POLICY = "strict-origin"  # noqa: S105 (a header value, not a secret)
 
-def set_no_referrer(response):
-    response.headers["Referrer-Policy"] = "no-referrer"
+
+def set_token_page_referrer_policy(response):
+    response.headers["Referrer-Policy"] = TOKEN_PAGE_REFERRER_POLICY
     return response
 
 
-def no_referrer(view):
-    """Answer with ``Referrer-Policy: no-referrer`` (for a view whose URL carries a secret)."""
+def hide_referrer(view):
+    """Answer with the token pages' Referrer-Policy (for a view whose URL carries a secret)."""
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
-        return set_no_referrer(view(request, *args, **kwargs))
+        return set_token_page_referrer_policy(view(request, *args, **kwargs))
 
     return wrapper
 
 
 class TokenPageReferrerPolicyMiddleware:
-    """Apply ``no_referrer`` to every URL named in ``TOKEN_URL_NAMES``.
+    """Apply ``hide_referrer`` to every URL named in ``TOKEN_URL_NAMES``.
 
     A middleware keyed on the resolved URL name, rather than a decorator on each view, so that
-    allauth's views (and their language-prefixed variants) are covered without wrapping them.
-    It sits below SecurityMiddleware, whose ``same-origin`` default then stays untouched.
+    allauth's views (and their language-prefixed variants) are covered without wrapping them,
+    and the apps' views stay untouched. Every other page keeps SecurityMiddleware's
+    ``same-origin``.
     """
 
     def __init__(self, get_response):
@@ -47,5 +54,5 @@ class TokenPageReferrerPolicyMiddleware:
         response = self.get_response(request)
         match = getattr(request, "resolver_match", None)
         if match is not None and match.view_name in TOKEN_URL_NAMES:
-            set_no_referrer(response)
+            set_token_page_referrer_policy(response)
         return response
