@@ -59,10 +59,23 @@ def world(demo_catalog, django_user_model):
         "/verwaltung/vorlagen/",
         "/verwaltung/sendungen/",
     ]
+    reviewer_role = users["reviewer"].memberships.get()
+    account_admin_urls = [
+        "/admin/accounts/user/",
+        "/admin/accounts/user/add/",
+        f"/admin/accounts/user/{owner.pk}/change/",
+        f"/admin/accounts/user/{owner.pk}/password/",
+        f"/admin/accounts/user/{users['other_staff'].pk}/change/",
+        "/admin/accounts/membership/",
+        "/admin/accounts/membership/add/",
+        f"/admin/accounts/membership/{reviewer_role.pk}/change/",
+        f"/admin/accounts/membership/{reviewer_role.pk}/delete/",
+        "/admin/auth/group/",
+    ]
     admin_urls = [
         "/admin/admissions/application/",
         f"/admin/admissions/application/{application.pk}/change/",
-        "/admin/accounts/user/",
+        *account_admin_urls,
     ]
     portal_urls = [
         BASE,
@@ -79,6 +92,8 @@ def world(demo_catalog, django_user_model):
         "admin": admin_urls,
         "portal": portal_urls,
         "owner": owner,
+        "account_admin": account_admin_urls,
+        "reviewer_role": reviewer_role,
     }
 
 
@@ -135,3 +150,45 @@ def test_the_owner_and_program_staff_do_get_it(client, world, django_user_model)
     client.force_login(staff)
     for url in world["staff"]:
         assert client.get(url).status_code == 200, url
+
+
+def test_program_staff_in_the_admin_read_accounts_but_change_no_rights(client, world):
+    """The programme team (group "Programmteam", as `kohorte demo` sets it up) walks the account
+    pages of the admin with another person's data present. Expected per URL: 200 and read-only,
+    or 403. (Forged POSTs: tests/accounts/test_admin_roles.py.)"""
+    from kohorte.accounts.services import ensure_staff_group
+
+    staff = world["users"]["other_staff"]
+    staff.groups.add(ensure_staff_group())
+    client.force_login(staff)
+    owner, role = world["owner"], world["reviewer_role"]
+    expected = {
+        "/admin/accounts/user/": 200,
+        "/admin/accounts/user/add/": 403,
+        f"/admin/accounts/user/{owner.pk}/change/": 200,
+        f"/admin/accounts/user/{owner.pk}/password/": 403,
+        f"/admin/accounts/user/{staff.pk}/change/": 200,
+        "/admin/accounts/membership/": 200,
+        "/admin/accounts/membership/add/": 403,
+        f"/admin/accounts/membership/{role.pk}/change/": 200,
+        f"/admin/accounts/membership/{role.pk}/delete/": 403,
+        "/admin/auth/group/": 403,
+    }
+    assert set(expected) == set(world["account_admin"])
+    bodies = {}
+    for url, status in expected.items():
+        response = client.get(url)
+        assert response.status_code == status, (url, response.status_code)
+        bodies[url] = response.content.decode()
+    assert owner.email in bodies["/admin/accounts/user/"]
+    change = bodies[f"/admin/accounts/user/{owner.pk}/change/"]
+    assert 'name="first_name"' in change and 'value="Olga"' in change
+    for field in ["email", "is_staff", "is_superuser", "groups", "user_permissions"]:
+        assert f'name="{field}"' not in change, field
+    assert "/password/" not in change
+    assert 'name="memberships-0-role"' not in change
+    own = bodies[f"/admin/accounts/user/{staff.pk}/change/"]
+    assert 'name="is_superuser"' not in own and 'name="groups"' not in own
+    role_page = bodies[f"/admin/accounts/membership/{role.pk}/change/"]
+    assert "rev@example.org" in role_page and 'name="role"' not in role_page
+    assert "/admin/accounts/membership/add/" not in bodies["/admin/accounts/membership/"]

@@ -5,7 +5,6 @@ Lives above the apps because it spans them (catalog data plus accounts with role
 
 import os
 
-from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 
 DEMO_DOMAIN = "example.org"
@@ -36,10 +35,9 @@ def load_demo() -> list[tuple[str, str, str]]:
 
     program = load_catalog()
     current = Cohort.objects.get(program=program, slug="jahrgang-2")
-    staff_group, _ = Group.objects.get_or_create(name="Programmteam")
-    staff_group.permissions.set(
-        Permission.objects.filter(content_type__app_label__in=["catalog", "accounts"])
-    )
+    from kohorte.accounts.services import ensure_staff_group
+
+    staff_group = ensure_staff_group()
     password = demo_password()
     logins = []
     for role, local in ROLES:

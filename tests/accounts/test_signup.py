@@ -95,3 +95,56 @@ def test_failed_logins_are_rate_limited(client, django_user_model):
     )
     assert response.status_code == 200
     assert "Zu viele gescheiterte Anmeldeversuche. Bitte versuchen Sie" in response.content.decode()
+
+
+# --- Issue 9, item 9: sign-up with a known address does the same work -----------------------
+def _normalised(response, email):
+    body = response.content.decode()
+    body = body.replace(email, "ADDRESS")
+    body = re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "CSRF", body)
+    body = re.sub(r"hx-headers=\'[^\']*\'", "HX", body)
+    return re.sub(r'nonce="[^"]+"', "NONCE", body)
+
+
+def _sign_up(client, email):
+    from tests.accounts.hashers import CountingHasher
+
+    CountingHasher.calls = 0
+    response = client.post("/konto/signup/", {**FORM, "email": email})
+    return response, CountingHasher.calls
+
+
+def test_signup_with_known_address_hashes_and_answers_like_a_new_one(
+    client, settings, django_user_model
+):
+    settings.PASSWORD_HASHERS = ["tests.accounts.hashers.CountingHasher"]
+    known = django_user_model.objects.create_user("bekannt@bund.example", "x", first_name="Kim")
+    EmailAddress.objects.create(user=known, email=known.email, verified=True, primary=True)
+    from django.test import Client
+
+    new_response, new_hashes = _sign_up(client, "neu@bund.example")
+    other = Client()
+    known_response, known_hashes = _sign_up(other, "bekannt@bund.example")
+    assert (new_hashes, known_hashes) == (1, 1)
+    assert new_response.status_code == known_response.status_code == 302
+    assert new_response["Location"] == known_response["Location"] == "/konto/confirm-email/"
+    new_page = client.get(new_response["Location"])
+    known_page = other.get(known_response["Location"])
+    assert _normalised(new_page, "neu@bund.example") == _normalised(
+        known_page, "bekannt@bund.example"
+    )
+    assert "ADDRESS" in _normalised(known_page, "bekannt@bund.example")
+    # Nothing created for the known address; its owner hears of the attempt (allauth's
+    # "account already exists" mail, through the outbox).
+    assert django_user_model.objects.filter(email__iexact="bekannt@bund.example").count() == 1
+    assert known.check_password("x")
+    assert list(
+        OutboxMessage.objects.filter(recipient_email="bekannt@bund.example").values_list(
+            "event_key", flat=True
+        )
+    ) == ["allauth.account_already_exists"]
+    assert list(
+        OutboxMessage.objects.filter(recipient_email="neu@bund.example").values_list(
+            "event_key", flat=True
+        )
+    ) == ["account.email_confirmation"]

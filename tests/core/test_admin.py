@@ -94,3 +94,107 @@ def test_non_staff_cannot_enter_admin(client, staff_user):
     client.force_login(User.objects.get(email="bewerberin@example.org"))
     response = client.get("/admin/catalog/program/")
     assert response.status_code == 302
+
+
+# --- Issue 9, item 4: the admin's log-in goes through allauth and its rate limits ---------------
+def test_admin_login_never_checks_a_password(client, django_user_model):
+    django_user_model.objects.create_user("chef@example.org", "richtig-passwort-123", is_staff=True)
+    response = client.post(
+        "/admin/login/?next=/admin/accounts/user/",
+        {"username": "chef@example.org", "password": "richtig-passwort-123"},
+    )
+    assert response.status_code == 302
+    assert response["Location"] == "/konto/login/?next=/admin/accounts/user/"
+    assert "_auth_user_id" not in client.session
+
+
+def test_logged_in_applicant_cannot_use_admin_login_as_second_login(client, django_user_model):
+    """Before: a signed-up applicant reached the admin's own form and guessed without limit."""
+    django_user_model.objects.create_user("chef@example.org", "richtig-passwort-123", is_staff=True)
+    applicant = django_user_model.objects.create_user("bea@bund.example", "x")
+    client.force_login(applicant)
+    for i in range(40):
+        response = client.post(
+            "/admin/login/", {"username": "chef@example.org", "password": f"falsch{i}"}
+        )
+        assert response.status_code == 403
+    response = client.post(
+        "/admin/login/", {"username": "chef@example.org", "password": "richtig-passwort-123"}
+    )
+    assert response.status_code == 403
+    assert client.session["_auth_user_id"] == str(applicant.pk)
+
+
+def test_forty_wrong_guesses_via_admin_login_are_throttled(client, django_user_model):
+    from allauth.account.models import EmailAddress
+
+    staff = django_user_model.objects.create_user(
+        "chef@example.org", "richtig-passwort-123", is_staff=True
+    )
+    EmailAddress.objects.create(user=staff, email=staff.email, verified=True, primary=True)
+    target = client.get("/admin/login/?next=/admin/")["Location"]
+    assert target == "/konto/login/?next=/admin/"
+    responses = [
+        client.post(target, {"login": "chef@example.org", "password": f"falsch{i}"})
+        for i in range(40)
+    ]
+
+    def refused(response):
+        # allauth: "too many failed log-ins" for the address (5 in 5 minutes) in the form, and
+        # after 30 requests a minute from one address, 429 for everything.
+        return response.status_code == 429 or (
+            response.status_code == 200
+            and "Zu viele gescheiterte Anmeldeversuche" in response.content.decode()
+        )
+
+    assert [refused(r) for r in responses] == [False] * 5 + [True] * 35
+    assert [r.status_code for r in responses[30:]] == [429] * 10
+    response = client.post(
+        target, {"login": "chef@example.org", "password": "richtig-passwort-123"}
+    )
+    assert refused(response)
+    assert "_auth_user_id" not in client.session
+    # A time window, not a lock: once it has passed, the owner logs in (allauth keeps the
+    # attempts in the cache; clearing it stands for the five minutes going by).
+    from django.core.cache import cache
+
+    cache.clear()
+    response = client.post(
+        target, {"login": "chef@example.org", "password": "richtig-passwort-123"}
+    )
+    assert response.status_code == 302 and response["Location"] == "/admin/"
+    assert client.session["_auth_user_id"] == str(staff.pk)
+
+
+def test_staff_visiting_admin_login_go_on_to_the_admin(client, django_user_model):
+    staff = django_user_model.objects.create_user("chef@example.org", "x", is_staff=True)
+    client.force_login(staff)
+    response = client.get("/admin/login/?next=/admin/accounts/user/")
+    assert response.status_code == 302 and response["Location"] == "/admin/accounts/user/"
+    response = client.get("/admin/login/?next=https://evil.example/")
+    assert response["Location"] == "/admin/"
+
+
+def test_rate_limit_buckets_follow_the_forwarded_client_ip(client, django_user_model, settings):
+    """Behind the proxy every request comes from its address; with the trusted proxy count
+    allauth counts per client instead, so one guesser does not lock everyone out."""
+
+    def fail(ip, n):
+        return client.post(
+            "/konto/login/",
+            {"login": f"niemand{n}@example.org", "password": "falsch"},
+            headers={"x-forwarded-for": ip},
+            REMOTE_ADDR="10.0.0.1",
+        ).content.decode()
+
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1
+    bodies = [fail("203.0.113.7", n) for n in range(11)]
+    assert "Zu viele" in bodies[10] and not any("Zu viele" in b for b in bodies[:10])
+    assert "Zu viele" not in fail("198.51.100.9", 99)
+    # Without it, both share the proxy's bucket.
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 0
+    from django.core.cache import cache
+
+    cache.clear()
+    bodies = [fail("203.0.113.7", n) for n in range(10)]
+    assert "Zu viele" in fail("198.51.100.9", 99)

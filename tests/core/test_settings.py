@@ -102,3 +102,61 @@ def test_smtp_url_parsing(url, expected):
 def test_smtp_url_refused(url):
     with pytest.raises(MailURLError):
         parse_smtp_url(url)
+
+
+# --- Issue 9, item 12: a secret key of one repeated character --------------------------------
+@pytest.mark.parametrize("key", ["a" * 64, "ab" * 40, "abcd" * 20])
+def test_production_refuses_secret_key_with_few_distinct_characters(tmp_path, key):
+    result = _run(
+        ["manage", "check"],
+        KOHORTE_ENV="production",
+        SECRET_KEY=key,
+        ALLOWED_HOSTS="kohorte.example.org",
+        KOHORTE_DATA_DIR=str(tmp_path),
+    )
+    assert result.returncode != 0
+    assert (
+        f"SECRET_KEY is too weak for production: it has only {len(set(key))} distinct "
+        "characters (at least 5 needed)"
+    ) in result.stderr
+
+
+# --- Issue 9, item 4: allauth's trusted proxy count behind the load balancer ------------------
+PRINT_PROXY = (
+    "from django.conf import settings; "
+    "print(getattr(settings, 'ALLAUTH_TRUSTED_PROXY_COUNT', 'unset'), "
+    "getattr(settings, 'ALLAUTH_TRUSTED_CLIENT_IP_HEADER', 'unset'))"
+)
+
+
+@pytest.mark.parametrize(
+    ("env", "expected"),
+    [
+        ({}, "unset unset"),
+        ({"KOHORTE_BEHIND_PROXY": "1"}, "1 unset"),
+        ({"KOHORTE_BEHIND_PROXY": "1", "KOHORTE_TRUSTED_PROXY_COUNT": "2"}, "2 unset"),
+        (
+            {"KOHORTE_BEHIND_PROXY": "1", "KOHORTE_TRUSTED_CLIENT_IP_HEADER": "X-Real-IP"},
+            "1 X-Real-IP",
+        ),
+    ],
+)
+def test_trusted_proxy_settings_follow_the_environment(tmp_path, env, expected):
+    result = _run(
+        ["manage", "shell", "--no-imports", "-c", PRINT_PROXY],
+        KOHORTE_DATA_DIR=str(tmp_path),
+        **env,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == expected
+
+
+def test_trusted_proxy_count_zero_behind_proxy_is_refused(tmp_path):
+    result = _run(
+        ["manage", "check"],
+        KOHORTE_DATA_DIR=str(tmp_path),
+        KOHORTE_BEHIND_PROXY="1",
+        KOHORTE_TRUSTED_PROXY_COUNT="0",
+    )
+    assert result.returncode != 0
+    assert "KOHORTE_TRUSTED_PROXY_COUNT must be at least 1" in result.stderr

@@ -50,12 +50,24 @@ if PRODUCTION and DEBUG:
     raise ImproperlyConfigured("KOHORTE_DEBUG must not be set in production.")
 
 
+# Django's own deploy check (security.W009) asks for as many; a key of one repeated
+# character is 50 characters long and worthless.
+SECRET_KEY_MIN_DISTINCT_CHARACTERS = 5
+
+
 def _secret_key() -> str:
     key = env("SECRET_KEY")
     if key:
         if PRODUCTION and (len(key) < 50 or key.startswith("django-insecure")):
             raise ImproperlyConfigured(
                 "SECRET_KEY is too weak for production: use at least 50 random characters."
+            )
+        if PRODUCTION and len(set(key)) < SECRET_KEY_MIN_DISTINCT_CHARACTERS:
+            raise ImproperlyConfigured(
+                f"SECRET_KEY is too weak for production: it has only {len(set(key))} distinct "
+                f"characters (at least {SECRET_KEY_MIN_DISTINCT_CHARACTERS} needed). Use at least "
+                '50 random characters: python -c "import secrets; '
+                'print(secrets.token_urlsafe(64))"'
             )
         return key
     if PRODUCTION:
@@ -111,6 +123,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "kohorte.core.http.TokenPageReferrerPolicyMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -200,6 +213,8 @@ ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_ADAPTER = "kohorte.accounts.adapter.AccountAdapter"
 ACCOUNT_SIGNUP_FORM_CLASS = "kohorte.accounts.forms.SignupForm"
+# Sign-up with a known address does the same work as with a new one (accounts/signup.py).
+ACCOUNT_FORMS = {"signup": "kohorte.accounts.signup.SignupForm"}
 ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
 ACCOUNT_PRESERVE_USERNAME_CASING = False
 # Rate limits (allauth; counted in the cache, so per process unless the cache is shared).
@@ -320,8 +335,22 @@ if PRODUCTION:
     SECURE_HSTS_PRELOAD = True
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
-if env_bool("KOHORTE_BEHIND_PROXY", False):
+BEHIND_PROXY = env_bool("KOHORTE_BEHIND_PROXY", False)
+if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # allauth's rate limits count per client IP: behind the load balancer that is the address
+    # the trusted proxies appended to X-Forwarded-For (counted from the right), not the proxy's
+    # own address, which every visitor would share. Or name a header the proxy sets itself.
+    try:
+        ALLAUTH_TRUSTED_PROXY_COUNT = int(env("KOHORTE_TRUSTED_PROXY_COUNT", "1"))
+    except ValueError as exc:
+        raise ImproperlyConfigured("KOHORTE_TRUSTED_PROXY_COUNT must be a whole number.") from exc
+    if ALLAUTH_TRUSTED_PROXY_COUNT < 1:
+        raise ImproperlyConfigured(
+            "KOHORTE_TRUSTED_PROXY_COUNT must be at least 1 when KOHORTE_BEHIND_PROXY is set."
+        )
+    if env("KOHORTE_TRUSTED_CLIENT_IP_HEADER"):
+        ALLAUTH_TRUSTED_CLIENT_IP_HEADER = env("KOHORTE_TRUSTED_CLIENT_IP_HEADER")
 
 LOGGING = {
     "version": 1,

@@ -1,17 +1,18 @@
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
-from django.contrib.auth.decorators import login_required
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
+from kohorte.accounts.views import admin_login
 from kohorte.catalog import views as catalog_views
 from kohorte.core import views as core_views
 
 admin.site.site_header = _("Kohorte – Verwaltung")
 admin.site.site_title = _("Kohorte")
 admin.site.index_title = _("Programmverwaltung")
-# Staff log in through allauth (rate limits, MFA later), never through the admin's own form.
-admin.site.login = login_required(admin.site.login)
+# Staff log in through allauth (rate limits, MFA later), never through the admin's own form:
+# /admin/login/ reads no password, it only redirects (see accounts/views.py).
+admin.site.login = admin_login
 
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
