@@ -57,3 +57,13 @@ class SignupForm(forms.Form):
         user.preferred_language = self.cleaned_data["preferred_language"]
         user.save(update_fields=["first_name", "last_name", "preferred_language"])
         PrivacyConsent.objects.create(user=user, version=settings.KOHORTE_PRIVACY_VERSION)
+
+
+class ResendConfirmationForm(forms.Form):
+    """Ask for a new confirmation mail without being logged in."""
+
+    email = forms.EmailField(
+        label=_("E-Mail-Adresse"),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+        validators=[validate_single_line],
+    )

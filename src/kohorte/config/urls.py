@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
-from kohorte.accounts.views import admin_login
+from kohorte.accounts.views import admin_login, resend_confirmation
 from kohorte.catalog import views as catalog_views
 from kohorte.core import views as core_views
 
@@ -32,6 +32,7 @@ urlpatterns = [
 
 urlpatterns += i18n_patterns(
     path("", core_views.home, name="home"),
+    path("konto/bestaetigung-erneut/", resend_confirmation, name="account_resend_confirmation"),
     path("konto/", include("allauth.urls")),
     path("impressum/", core_views.imprint, name="imprint"),
     path("datenschutz/", core_views.privacy, name="privacy"),
