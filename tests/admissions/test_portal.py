@@ -250,7 +250,8 @@ def chair(django_user_model):
     return django_user_model.objects.create_user("chair@example.org", "x")
 
 
-def _decide(application, outcome, chair, *, release=True):
+def _decide(application, outcome, chair, *, release=True, deliver=False):
+    from kohorte.comms.delivery import deliver_due
     from kohorte.comms.services import release_batch
     from kohorte.selection import services as selection
 
@@ -258,6 +259,8 @@ def _decide(application, outcome, chair, *, release=True):
     batch = selection.prepare_decision_mails(application.cohort, actor=chair)
     if release:
         release_batch(batch, actor=chair)
+    if deliver:
+        assert deliver_due().sent >= 1  # the offer counts only once its mail has gone out
     return batch
 
 
@@ -305,12 +308,26 @@ def test_portal_hides_the_decision_until_its_mail_is_released(logged_in, submitt
     assert "Platz annehmen" not in body and "bietet Ihnen einen Platz" not in body
 
 
-def test_portal_shows_the_offer_with_deadline_and_accepts_it(logged_in, submitted, chair):
+def test_portal_offers_no_answer_before_the_offer_mail_went_out(logged_in, submitted, chair):
+    from kohorte.selection.models import Offer
+
+    _decide(submitted, "admit", chair)  # released, not yet sent by the worker
+    body = logged_in.get(BASE).content.decode()
+    assert "Die Auswahlkommission bietet Ihnen einen Platz im" in body
+    assert "Sie können antworten, sobald die Mail mit dem Angebot bei Ihnen ist" in body
+    assert "Platz annehmen" not in body
+    logged_in.post(BASE + "antwort/", {"answer": "accept"})
+    assert Offer.objects.get(application=submitted).status == "pending"
+
+
+def test_portal_shows_the_offer_with_deadline_and_accepts_it(
+    logged_in, submitted, chair, smtp_server
+):
     from django.utils import formats, timezone
 
     from kohorte.selection.models import Offer
 
-    _decide(submitted, "admit", chair)
+    _decide(submitted, "admit", chair, deliver=True)
     offer = Offer.objects.get(application=submitted)
     body = logged_in.get(BASE).content.decode()
     by = formats.date_format(timezone.localtime(offer.respond_by), "DATETIME_FORMAT")
@@ -326,10 +343,10 @@ def test_portal_shows_the_offer_with_deadline_and_accepts_it(logged_in, submitte
     assert "Platz annehmen" not in body and "Bewerbung zurückziehen" not in body
 
 
-def test_portal_declines_the_offer(logged_in, submitted, chair):
+def test_portal_declines_the_offer(logged_in, submitted, chair, smtp_server):
     from kohorte.selection.models import Offer
 
-    _decide(submitted, "admit", chair)
+    _decide(submitted, "admit", chair, deliver=True)
     logged_in.post(BASE + "antwort/", {"answer": "decline"})
     assert Offer.objects.get(application=submitted).status == "declined"
     body = logged_in.get(BASE).content.decode()
@@ -475,6 +492,17 @@ def test_review_says_the_letter_is_awaited_and_offers_remind_and_upload(logged_i
     assert "Sie haben Dr. Rita Referenz am" in body
     assert "Sie können erst einreichen, wenn es vorliegt." in body
     assert "Schreiben stattdessen selbst hochladen" in body
+    # right after the request, the page says when a reminder is possible instead of a button
+    assert "Eine weitere Erinnerung ist ab" in body and 'value="remind"' not in body
+    response = logged_in.post(BASE + "pruefen/", {"action": "remind"}, follow=True)
+    assert "Eine weitere Erinnerung ist ab" in response.content.decode()
+    assert OutboxMessage.objects.filter(event_key="referee.reminder").count() == 0
+    from datetime import timedelta
+
+    from django.db.models import F
+
+    application.referee_requests.update(created_at=F("created_at") - timedelta(hours=25))
+    assert 'value="remind"' in logged_in.get(BASE + "pruefen/").content.decode()
     logged_in.post(BASE + "pruefen/", {"action": "remind"})
     assert OutboxMessage.objects.filter(event_key="referee.reminder").count() == 1
     # the referee's page and the request mail state the same validity date

@@ -28,10 +28,11 @@ class DecisionStatus:
     respond_by: datetime | None = None
     responded_at: datetime | None = None
     waitlist_position: int | None = None  # shown only if the cohort's settings say so
+    answerable: bool = False  # the offer's mail has gone out, so an answer counts
 
     @property
     def can_answer(self) -> bool:
-        return self.outcome == "admit" and self.offer_status == "pending"
+        return self.outcome == "admit" and self.offer_status == "pending" and self.answerable
 
 
 class DecisionProvider(Protocol):

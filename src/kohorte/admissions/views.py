@@ -355,7 +355,12 @@ def _letter_wait(application: Application) -> dict | None:
     rule = RequiredDocument.objects.filter(
         cohort=application.cohort, kind=RequiredDocument.Kind.RECOMMENDATION
     ).first()
-    return {"request": open_request, "required": bool(rule and rule.required)}
+    return {
+        "request": open_request,
+        "required": bool(rule and rule.required),
+        # shown instead of the button while the reminder limit holds
+        "refusal": services.reminder_refusal(open_request),
+    }
 
 
 @never_cache
@@ -369,8 +374,12 @@ def review(request, program, cohort):
     if request.method == "POST" and request.POST.get("action") == "remind":
         wait = _letter_wait(application)
         if wait and application.status == Application.Status.DRAFT:
-            services.remind_referee(wait["request"], actor=request.user)
-            messages.success(request, _("Wir haben eine Erinnerung verschickt."))
+            try:
+                services.remind_referee(wait["request"], actor=request.user)
+            except services.LimitReached as refusal:
+                messages.error(request, refusal.messages[0])
+            else:
+                messages.success(request, _("Wir haben eine Erinnerung verschickt."))
         return redirect(request.path)
     if request.method == "POST":
         form = SubmitForm(request.POST)

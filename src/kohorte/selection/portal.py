@@ -74,6 +74,7 @@ def decision_status(application) -> DecisionStatus | None:
             offer_status=offer.status,
             respond_by=offer.respond_by,
             responded_at=offer.responded_at,
+            answerable=services.offer_problem(offer) is None,
         )
     if not _released(decision):
         return None
