@@ -37,6 +37,7 @@ urlpatterns += i18n_patterns(
     path("impressum/", core_views.imprint, name="imprint"),
     path("datenschutz/", core_views.privacy, name="privacy"),
     path("barrierefreiheit/", core_views.accessibility, name="accessibility"),
+    path("", include("kohorte.backoffice.urls")),
     path("", include("kohorte.comms.urls")),
     path("", include("kohorte.admissions.staff_urls")),
     path("", include("kohorte.selection.urls")),
