@@ -191,8 +191,8 @@ def template_edit(request, event_key, language):
             fields = ("subject", "body_text", "body_html")
             form = TemplateForm({f: getattr(instance, f) for f in fields}, instance=instance)
             form.is_valid()
-            for field, problem in problems.items():
-                form.add_error(field, str(problem))
+            for field, found in problems.items():
+                form.add_error(field, str(found))
     context = {
         "event": event,
         "language": language,

@@ -23,6 +23,8 @@ import time
 import unicodedata
 from dataclasses import dataclass
 
+from typing import Any
+
 import pikepdf
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -172,14 +174,15 @@ def _count_pages(pdf: pikepdf.Pdf, limit: int, budget: _Budget) -> int:
 
     Refuses before walking when /Count is over ``limit``, and stops the walk as soon as more
     than ``limit`` pages are found, so a page bomb costs no more than ``limit`` pages."""
-    root = pdf.trailer.get("/Root")
-    tree = root.get("/Pages") if _is(root, _T.dictionary) else None
+    root: Any = pdf.trailer.get("/Root")
+    tree: Any = root.get("/Pages") if _is(root, _T.dictionary) else None
     count = tree.get("/Count") if _is(tree, _T.dictionary) else None
     if not isinstance(count, int) or isinstance(count, bool) or count < 0:
         raise _Damaged
     if count > limit:
         raise _TooManyPages(count)
-    leaves, stack, seen = 0, [tree], set()
+    leaves, seen = 0, set()
+    stack: list[Any] = [tree]
     while stack:
         node = stack.pop()
         if node.is_indirect:

@@ -712,7 +712,7 @@ def find_offer(token: str) -> Offer | None:
 def set_offer_status(offer: Offer, new_status: str, **fields) -> None:
     """The one place that moves an offer between states; refuses illegal transitions (also
     when another request changed the offer meanwhile)."""
-    if new_status not in Offer.TRANSITIONS[offer.status]:
+    if new_status not in Offer.TRANSITIONS[Offer.Status(offer.status)]:
         raise ValidationError(_("Dieses Angebot ist nicht mehr offen."))
     updated = Offer.objects.filter(pk=offer.pk, status=offer.status).update(
         status=new_status, **fields
