@@ -22,7 +22,6 @@ import secrets
 import time
 import unicodedata
 from dataclasses import dataclass
-
 from typing import Any
 
 import pikepdf
