@@ -1,4 +1,4 @@
-"""Synthetic applicants for the demo: about 60 people in every state, with generated PDFs."""
+"""Synthetic applicants for the demo: about 80 people in every state, with generated PDFs."""
 
 import io
 import random
