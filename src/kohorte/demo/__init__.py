@@ -16,6 +16,9 @@ before the web server starts, ``load_rest()`` while it already runs; meanwhile p
 "Die Demo wird geladen …" (``loading``).
 """
 
+from pathlib import Path
+
+from django.conf import settings
 from django.db import transaction
 
 from kohorte.demo.accounts import DEFAULT_PASSWORD, DEMO_DOMAIN, ROLES, demo_password
@@ -28,7 +31,11 @@ __all__ = [
     "load_demo",
     "load_first",
     "load_rest",
+    "loading",
+    "set_loading",
 ]
+
+LOADING_FILE = "demo-loading"
 
 
 @transaction.atomic
@@ -67,3 +74,24 @@ def load_rest() -> str:
         current, reviewer=people["reviewer"], chair=people["chair"], staff=people["staff"]
     )
     return link
+
+
+def _loading_file() -> Path:
+    return Path(settings.DATA_DIR) / LOADING_FILE
+
+
+def set_loading(on: bool) -> None:
+    """Mark the demo as loading (``kohorte demo`` while ``load_rest`` runs) or as loaded."""
+    if on:
+        _loading_file().write_text("")
+    else:
+        _loading_file().unlink(missing_ok=True)
+
+
+def loading(request) -> dict:
+    """Context processor: ``demo_loading`` while the demo's applicants and selection are still
+    loading, for the people who would miss them (logged in; public pages are complete)."""
+    user = getattr(request, "user", None)
+    if settings.KOHORTE_ENV != "demo" or user is None or not user.is_authenticated:
+        return {}
+    return {"demo_loading": _loading_file().exists()}
