@@ -3,7 +3,7 @@
     uv run python bench/demo_start.py [--runs 3] [--clean-cache]
 
 Each run starts `kohorte demo` on a new, empty data folder and measures, from the start of the
-command, the seconds until the home page (`/`, redirects followed) first answers 200 and until
+command, the seconds until the home page (`/`, redirected to the programme's page) first answers 200 and until
 the demo reports itself fully loaded ("Demo fully loaded"), and the CPU seconds the demo's
 processes used until then. `--clean-cache` also empties the cache folder (the migrated template
 database and the collected static files), as on a clean checkout's first run. The load average
@@ -52,9 +52,11 @@ def cpu_seconds(root: int) -> float:
 
 
 def home_answers(url: str) -> bool:
+    """Whether `/` answers with the programme's page (it redirects there once the catalogue is
+    loaded; before, it would list no programme)."""
     try:
         with urllib.request.urlopen(url, timeout=2) as response:
-            return response.status == 200
+            return response.status == 200 and response.geturl() != url
     except OSError:
         return False
 

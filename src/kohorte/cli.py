@@ -80,16 +80,22 @@ def cmd_demo(args) -> None:
     collect_static_if_changed()
     from kohorte import demo
 
-    logins = demo.load_first()
     host, port = args.host, args.port
     url = f"http://{host}:{port}/"
+    env = {**os.environ, "KOHORTE_ENV": "demo", "DJANGO_SETTINGS_MODULE": SETTINGS}
+    demo.set_loading(True)
+    # The web server needs the database and the static files; while it starts (a few seconds
+    # of imports), this process loads the programme and the accounts.
+    web = subprocess.Popen(_granian_args(host, port, workers=1), env=env)
+    processes = [web]
+    try:
+        logins = demo.load_first()
+    except BaseException:
+        web.terminate()
+        raise
     print("\nDemo logins (e-mail and password):")
     for role, email, password in logins:
         print(f"  {role:<12} {email:<32} {password}")
-    env = {**os.environ, "KOHORTE_ENV": "demo", "DJANGO_SETTINGS_MODULE": SETTINGS}
-    demo.set_loading(True)
-    web = subprocess.Popen(_granian_args(host, port, workers=1), env=env)
-    processes = [web]
 
     def stop(*_):
         for proc in processes:
