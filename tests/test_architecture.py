@@ -122,6 +122,7 @@ def test_the_demo_is_one_package_above_the_apps():
         "kohorte.demo.catalog",
         "kohorte.demo.comms",
         "kohorte.demo.selection",
+        "kohorte.demo.wsgi",
     ]
     imported = {
         target.split(".")[1]

@@ -70,25 +70,31 @@ def cmd_demo(args) -> None:
     if args.reset and not os.environ.get("DATABASE_URL"):
         for suffix in ("", "-wal", "-shm"):
             (data_dir / f"kohorte.sqlite3{suffix}").unlink(missing_ok=True)
-    _setup("demo")
-    from django.core.management import call_command
-
-    if args.reset and os.environ.get("DATABASE_URL"):
-        call_command("flush", interactive=False, verbosity=0)
-    print("Preparing the database …", flush=True)
-    migrate_from_template()
-    collect_static_if_changed()
-    from kohorte import demo
-
     host, port = args.host, args.port
     url = f"http://{host}:{port}/"
     env = {**os.environ, "KOHORTE_ENV": "demo", "DJANGO_SETTINGS_MODULE": SETTINGS}
-    demo.set_loading(True)
-    # The web server needs the database and the static files; while it starts (a few seconds
-    # of imports), this process loads the programme and the accounts.
-    web = subprocess.Popen(_granian_args(host, port, workers=1), env=env)
+    # The web server starts at once: it imports Django while this process prepares the
+    # database and the static files, then builds its application (kohorte.demo.wsgi waits for
+    # the "prepared" mark), and serves while this process loads the programme and accounts.
+    prepared = data_dir / "demo-prepared"  # kohorte.demo.wsgi.PREPARED_FILE
+    prepared.unlink(missing_ok=True)
+    web = subprocess.Popen(
+        _granian_args(host, port, workers=1, target="kohorte.demo.wsgi:application"), env=env
+    )
     processes = [web]
     try:
+        _setup("demo")
+        from django.core.management import call_command
+
+        if args.reset and os.environ.get("DATABASE_URL"):
+            call_command("flush", interactive=False, verbosity=0)
+        print("Preparing the database …", flush=True)
+        migrate_from_template()
+        collect_static_if_changed()
+        from kohorte import demo
+
+        demo.set_loading(True)
+        prepared.write_text("")
         logins = demo.load_first()
     except BaseException:
         web.terminate()
@@ -235,7 +241,9 @@ def _wait_until_up(url: str, proc, timeout: float = 30) -> None:
     sys.exit(f"kohorte: the web server did not answer on {url} within {timeout:.0f} s.")
 
 
-def _granian_args(host: str, port: int, workers: int) -> list[str]:
+def _granian_args(
+    host: str, port: int, workers: int, target: str = "kohorte.config.wsgi:application"
+) -> list[str]:
     return [
         sys.executable,
         "-m",
@@ -251,7 +259,7 @@ def _granian_args(host: str, port: int, workers: int) -> list[str]:
         "--blocking-threads",
         os.environ.get("KOHORTE_WEB_THREADS", "1"),
         "--no-ws",
-        "kohorte.config.wsgi:application",
+        target,
     ]
 
 

@@ -3,7 +3,6 @@
 import os
 
 from django.contrib.auth.hashers import check_password, make_password
-from django.contrib.auth.models import Group, Permission
 
 DEMO_DOMAIN = "example.org"
 # (role, local part of the e-mail address, first name, last name)
@@ -45,6 +44,7 @@ def load_accounts(program, current) -> list[tuple[str, str, str]]:
     only when an account is new or KOHORTE_DEMO_PASSWORD asks for another one (a stored hash
     is checked once, however many accounts share it)."""
     from allauth.account.models import EmailAddress
+    from django.contrib.auth.models import Group, Permission
 
     from kohorte.accounts.models import Membership, User
 
