@@ -4,8 +4,8 @@ The lifecycle order is core < accounts < comms < catalog < admissions < selectio
 app may import an earlier stage, never a later one; so core and comms import no domain app
 (catalog, admissions, selection, teaching), and accounts names domain models only lazily, by
 model string ("catalog.Cohort"). The selection engine (selection/engine/) is pure Python: no
-Django, and no kohorte module outside the engine. cli.py, demo.py and config/ compose the apps
-and may import any of them. The known violations are listed below, each with its reason; the
+Django, and no kohorte module outside the engine. cli.py, the demo package (demo/, one module per
+app) and config/ compose the apps and may import any of them; no app imports the demo. The known violations are listed below, each with its reason; the
 test also fails when an allowed violation is gone, so that the list stays true.
 """
 
@@ -16,6 +16,7 @@ import pytest
 
 SRC = Path(__file__).resolve().parent.parent / "src" / "kohorte"
 ORDER = ["core", "accounts", "comms", "catalog", "admissions", "selection", "teaching"]
+ORDER_HEADS = [(app,) for app in ORDER]
 ENGINE = ("kohorte", "selection", "engine")
 # Mail events that comms itself sends; the domain apps' events belong to those apps.
 COMMS_OWN_EVENT_PREFIXES = {"account", "bulk"}
@@ -83,6 +84,8 @@ def _violation(parts, target) -> bool:
     if parts[:3] == ENGINE:
         return tparts[0] == "django" or (tparts[0] == "kohorte" and tuple(tparts[:3]) != ENGINE)
     app = parts[1] if len(parts) > 1 else None
+    if app in ORDER and tparts[:2] == ["kohorte", "demo"]:
+        return True  # the demo sits above the apps
     if app not in ORDER or tparts[0] != "kohorte" or len(tparts) < 2 or tparts[1] not in ORDER:
         return False  # cli, demo, config compose the apps
     return ORDER.index(tparts[1]) > ORDER.index(app)
@@ -103,6 +106,38 @@ def test_no_app_imports_a_later_stage_and_the_engine_stays_pure():
     assert new == {}, "new import violations (importer, imported): line"
     gone = set(ALLOWED_IMPORTS) - set(found)
     assert gone == set(), "fixed: remove these from ALLOWED_IMPORTS"
+
+
+def test_the_demo_is_one_package_above_the_apps():
+    """Issue 10: all demo code in kohorte/demo/ (one module per app); it imports the apps, no
+    app has demo code of its own or imports the demo."""
+    modules = {name: (parts, package, tree) for name, parts, package, tree in _modules()}
+    in_apps = [name for name, (parts, _p, _t) in modules.items() if parts[1:2] in ORDER_HEADS]
+    assert [name for name in in_apps if name.split(".")[-1] == "demo"] == []
+    demo = sorted(name for name in modules if name.startswith("kohorte.demo"))
+    assert demo == [
+        "kohorte.demo",
+        "kohorte.demo.accounts",
+        "kohorte.demo.admissions",
+        "kohorte.demo.catalog",
+        "kohorte.demo.comms",
+        "kohorte.demo.selection",
+        "kohorte.demo.wsgi",
+    ]
+    imported = {
+        target.split(".")[1]
+        for name in demo
+        for target, _line in _imports(modules[name][1], modules[name][2])
+        if target and target.startswith("kohorte.")
+    }
+    assert {"accounts", "catalog", "comms", "admissions", "selection"} <= imported
+    importers = {
+        name
+        for name in in_apps
+        for target, _line in _imports(modules[name][1], modules[name][2])
+        if target and (target + ".").startswith("kohorte.demo.")
+    }
+    assert importers == set()
 
 
 def _comms_event_keys():
@@ -149,6 +184,13 @@ def test_comms_registers_no_new_domain_mail_event():
         ),
         ("kohorte.selection.engine.x", "from .cohort import solve\nimport numpy\n", []),
         ("kohorte.cli", "from kohorte.teaching import models\n", []),
+        ("kohorte.demo.x", "from kohorte.selection import services\n", []),
+        ("kohorte.selection.x", "from kohorte.demo import load_demo\n", ["kohorte.demo"]),
+        (
+            "kohorte.core.x",
+            "def f():\n    import kohorte.demo.admissions\n",
+            ["kohorte.demo.admissions"],
+        ),
     ],
 )
 def test_the_checker_sees_lazy_relative_and_engine_imports(module, source, expected):

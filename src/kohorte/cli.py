@@ -1,6 +1,7 @@
 """The ``kohorte`` command: demo, serve, worker, manage, check."""
 
 import argparse
+import contextlib
 import os
 import shutil
 import signal
@@ -56,6 +57,9 @@ def ensure_assets(quiet: bool = False) -> None:
 
 
 def cmd_demo(args) -> None:
+    """Set up and serve the demo. The web server starts as soon as the programme and the
+    accounts exist; the applicants and the selection load while it runs (pages say so), and
+    the worker starts once everything is loaded."""
     os.environ.setdefault("KOHORTE_ENV", "demo")
     started = time.monotonic()
     ensure_assets()
@@ -66,26 +70,38 @@ def cmd_demo(args) -> None:
     if args.reset and not os.environ.get("DATABASE_URL"):
         for suffix in ("", "-wal", "-shm"):
             (data_dir / f"kohorte.sqlite3{suffix}").unlink(missing_ok=True)
-    _setup("demo")
-    from django.core.management import call_command
-
-    if args.reset and os.environ.get("DATABASE_URL"):
-        call_command("flush", interactive=False, verbosity=0)
-    print("Preparing the database …", flush=True)
-    call_command("migrate", interactive=False, verbosity=0)
-    collect_static_if_changed()
-    from kohorte.demo import load_demo
-
-    logins = load_demo()
     host, port = args.host, args.port
     url = f"http://{host}:{port}/"
+    env = {**os.environ, "KOHORTE_ENV": "demo", "DJANGO_SETTINGS_MODULE": SETTINGS}
+    # The web server starts at once: it imports Django while this process prepares the
+    # database and the static files, then builds its application (kohorte.demo.wsgi waits for
+    # the "prepared" mark), and serves while this process loads the programme and accounts.
+    prepared = data_dir / "demo-prepared"  # kohorte.demo.wsgi.PREPARED_FILE
+    prepared.unlink(missing_ok=True)
+    web = subprocess.Popen(
+        _granian_args(host, port, workers=1, target="kohorte.demo.wsgi:application"), env=env
+    )
+    processes = [web]
+    try:
+        _setup("demo")
+        from django.core.management import call_command
+
+        if args.reset and os.environ.get("DATABASE_URL"):
+            call_command("flush", interactive=False, verbosity=0)
+        print("Preparing the database …", flush=True)
+        migrate_from_template()
+        collect_static_if_changed()
+        from kohorte import demo
+
+        demo.set_loading(True)
+        prepared.write_text("")
+        logins = demo.load_first()
+    except BaseException:
+        web.terminate()
+        raise
     print("\nDemo logins (e-mail and password):")
     for role, email, password in logins:
         print(f"  {role:<12} {email:<32} {password}")
-    env = {**os.environ, "KOHORTE_ENV": "demo", "DJANGO_SETTINGS_MODULE": SETTINGS}
-    web = subprocess.Popen(_granian_args(host, port, workers=1), env=env)
-    worker = subprocess.Popen([sys.executable, "-m", "kohorte", "worker"], env=env)
-    processes = [web, worker]
 
     def stop(*_):
         for proc in processes:
@@ -102,7 +118,17 @@ def cmd_demo(args) -> None:
     try:
         _wait_until_up(f"http://{host}:{port}/healthz", web)
         print(f"\nKohorte demo is running at {url}  (ready in {time.monotonic() - started:.1f} s)")
+        print("Loading the applicants and the selection …", flush=True)
+        link = demo.load_rest()
+        demo.set_loading(False)
+        from django.db import connections
+
+        connections.close_all()
+        if link:
+            print(f"  {'referee link':<12} {link}  (no login: the unanswered request)")
+        print(f"Demo fully loaded in {time.monotonic() - started:.1f} s.")
         print("Stop it with Ctrl+C.", flush=True)
+        processes.append(subprocess.Popen([sys.executable, "-m", "kohorte", "worker"], env=env))
         while all(proc.poll() is None for proc in processes):
             time.sleep(0.5)
         print("kohorte: a demo process stopped; shutting down.", file=sys.stderr)
@@ -111,8 +137,71 @@ def cmd_demo(args) -> None:
     stop()
 
 
+def _cache_dir() -> Path:
+    """Where the demo keeps what every fresh data folder can reuse (outside the data folder):
+    a migrated empty database and the collected static files, each keyed by its sources."""
+    if os.environ.get("KOHORTE_CACHE_DIR"):
+        return Path(os.environ["KOHORTE_CACHE_DIR"])
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "kohorte"
+
+
+def _migrations_digest() -> str:
+    """A digest of every migration file of the installed apps, and of the database engine."""
+    import hashlib
+
+    import django
+    from django.apps import apps
+
+    digest = hashlib.sha256(f"{django.__version__}\0sqlite\n".encode())
+    for config in sorted(apps.get_app_configs(), key=lambda c: c.label):
+        folder = Path(config.path) / "migrations"
+        for path in sorted(folder.glob("*.py")) if folder.is_dir() else []:
+            digest.update(f"{config.label}/{path.name}\0".encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:32]
+
+
+def _publish(source: Path, target: Path, copy) -> None:
+    """Copy ``source`` to ``target`` through a temporary name, so that a concurrent reader
+    never sees half a file (the first writer wins)."""
+    import tempfile
+
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=".tmp-", dir=target.parent)) / target.name
+    copy(source, tmp)
+    with contextlib.suppress(OSError):  # another demo published it first
+        tmp.rename(target)
+    shutil.rmtree(tmp.parent, ignore_errors=True)
+
+
+def migrate_from_template() -> None:
+    """Migrate the database. A fresh SQLite data folder starts from a copy of an empty,
+    migrated database (built by the first run, then kept in the cache folder), which takes a
+    fraction of a second instead of running every migration."""
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.db import connection
+
+    sqlite = connection.vendor == "sqlite"
+    database = Path(settings.DATABASES["default"]["NAME"]) if sqlite else None
+    if database is None or database.exists():
+        call_command("migrate", interactive=False, verbosity=0)
+        return
+    connection.close()
+    template = _cache_dir() / f"db-{_migrations_digest()}.sqlite3"
+    if template.exists():
+        shutil.copyfile(template, database)
+        return
+    call_command("migrate", interactive=False, verbosity=0)
+    with connection.cursor() as cursor:  # everything into the main file, none in the WAL
+        cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    connection.close()
+    _publish(database, template, shutil.copyfile)
+
+
 def collect_static_if_changed() -> None:
-    """Run collectstatic unless the source files are exactly those collected last time."""
+    """Run collectstatic unless the source files are exactly those collected last time; a
+    fresh data folder copies the files collected from the same sources before, if any."""
     import hashlib
 
     from django.conf import settings
@@ -124,10 +213,17 @@ def collect_static_if_changed() -> None:
         for path, storage in finder.list(["CVS", ".*", "*~"]):
             stat = os.stat(storage.path(path))
             digest.update(f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
-    marker = Path(settings.STATIC_ROOT) / ".kohorte-sources"
+    static_root = Path(settings.STATIC_ROOT)
+    marker = static_root / ".kohorte-sources"
     if marker.exists() and marker.read_text() == digest.hexdigest():
         return
-    call_command("collectstatic", interactive=False, verbosity=0)
+    cached = _cache_dir() / f"static-{digest.hexdigest()[:32]}"
+    if cached.is_dir():
+        shutil.copytree(cached, static_root, dirs_exist_ok=True)
+    else:
+        call_command("collectstatic", interactive=False, verbosity=0)
+        marker.write_text(digest.hexdigest())
+        _publish(static_root, cached, shutil.copytree)
     marker.write_text(digest.hexdigest())
 
 
@@ -145,7 +241,9 @@ def _wait_until_up(url: str, proc, timeout: float = 30) -> None:
     sys.exit(f"kohorte: the web server did not answer on {url} within {timeout:.0f} s.")
 
 
-def _granian_args(host: str, port: int, workers: int) -> list[str]:
+def _granian_args(
+    host: str, port: int, workers: int, target: str = "kohorte.config.wsgi:application"
+) -> list[str]:
     return [
         sys.executable,
         "-m",
@@ -161,7 +259,7 @@ def _granian_args(host: str, port: int, workers: int) -> list[str]:
         "--blocking-threads",
         os.environ.get("KOHORTE_WEB_THREADS", "1"),
         "--no-ws",
-        "kohorte.config.wsgi:application",
+        target,
     ]
 
 

@@ -5,9 +5,9 @@ import re
 
 import pytest
 
-from kohorte.admissions import demo
 from kohorte.admissions.models import Application
 from kohorte.catalog.models import Cohort
+from kohorte.demo import admissions as demo
 
 pytestmark = pytest.mark.django_db
 SENTENCES = set(demo.AI_PROJECTS) | set(demo.AI_ROLES) | set(demo.AI_EXPECTATIONS)

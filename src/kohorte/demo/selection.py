@@ -5,9 +5,11 @@ selected, with its participants."""
 import random
 from datetime import datetime, time, timedelta
 
+from django.db import transaction
 from django.utils import timezone
 
 from kohorte.admissions.models import Application
+from kohorte.demo.catalog import PAST_COHORT
 from kohorte.selection import optimiser, services
 from kohorte.selection.models import (
     Assignment,
@@ -91,12 +93,15 @@ def _committee(cohort, chair):
 
 
 def load_selection_demo(current, reviewer, chair, staff) -> None:
-    """Idempotent: does nothing for a cohort that already has a proposal."""
-    past = current.program.cohorts.get(slug="jahrgang-1")
-    if not current.proposals.exists():
-        _current(current, reviewer, chair)
-    if not past.proposals.exists():
-        _past(past, chair, staff)
+    """Idempotent: does nothing for a cohort that already has a proposal (each cohort is
+    loaded in one transaction)."""
+    past = current.program.cohorts.get(slug=PAST_COHORT)
+    with transaction.atomic():
+        if not current.proposals.exists():
+            _current(current, reviewer, chair)
+    with transaction.atomic():
+        if not past.proposals.exists():
+            _past(past, chair, staff)
 
 
 def _current(cohort, reviewer, chair) -> None:
@@ -152,7 +157,7 @@ def _past(cohort, chair, staff) -> None:
     from faker import Faker
 
     from kohorte.accounts.models import User
-    from kohorte.admissions.demo import AUTHORITIES, ai_involvement, job_title
+    from kohorte.demo.admissions import AUTHORITIES, ai_involvement, job_title
 
     rng = random.Random(2024)  # noqa: S311 (reproducible demo data)
     fake = Faker("de_DE")

@@ -1,4 +1,4 @@
-"""Synthetic applicants for the demo: about 60 people in every state, with generated PDFs."""
+"""Synthetic applicants for the demo: about 80 people in every state, with generated PDFs."""
 
 import io
 import random
@@ -101,7 +101,7 @@ def ai_involvement(rng: random.Random) -> str:
 
 
 def job_title(federal_level: str, leadership_level: int) -> str:
-    return JOB_TITLES.get(federal_level, JOB_TITLES_STATE)[leadership_level]
+    return JOB_TITLES.get(federal_level, JOB_TITLES_STATE)[LeadershipLevel(leadership_level)]
 
 
 # state: how many applicants the demo puts in it
@@ -217,7 +217,9 @@ def load_demo_applications(cohort, staff) -> str:
                     )
                 )
             if "leadership_level" in fields:
-                fields["job_title"] = job_title(fields["federal_level"], fields["leadership_level"])
+                level = fields["leadership_level"]
+                assert isinstance(level, int)
+                fields["job_title"] = job_title(str(fields["federal_level"]), level)
             services.save_draft(application, fields, actor=user)
             person = f"{first} {last}"
             _upload(application, "cv", "Lebenslauf", person)
