@@ -1,5 +1,8 @@
 """What a reviewer may see of an application. Reviewer templates get only this view, never
-the Application itself, so a hidden field cannot slip into a page, a title or an export."""
+the Application itself, so a hidden field cannot slip into a page, a title or an export.
+
+Gender is never part of it, whatever the blind settings say: applicants consent to its use for
+the balance of the cohort, not for the review."""
 
 from dataclasses import dataclass
 
@@ -16,7 +19,6 @@ class ApplicationView:
     name: str
     email: str
     phone: str
-    gender: str
     authority: str
     unit: str
     level: str
@@ -63,7 +65,6 @@ def application_view(assignment: Assignment, settings_: SelectionSettings) -> Ap
         name=code if BlindField.NAME in hidden else name,
         email=show(BlindField.CONTACT, a.applicant.email),
         phone=show(BlindField.CONTACT, a.phone),
-        gender=show(BlindField.GENDER, a.get_gender_display() if a.gender else ""),
         authority=show(BlindField.AUTHORITY, a.authority),
         unit=show(BlindField.AUTHORITY, a.unit_name),
         level=str(a.get_federal_level_display() or "–"),
