@@ -22,7 +22,7 @@ import io
 import re
 from collections import defaultdict
 from html.parser import HTMLParser
-from urllib.parse import parse_qsl, urlencode, urlsplit
+from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 from django.apps import apps
@@ -112,6 +112,12 @@ GERMAN_TELLS = [
     "Ja",
     "Nein",
 ]
+# Proper names on German pages that contain English tell-tale words.
+GERMAN_PAGE_NAMES = [
+    r"AI and Data Science - International Experiences",  # module 4 is taught in English
+    r"Executive Master of Public Administration",  # the Hertie School degree's name
+    r"Do's and Don'ts",  # an English idiom the brochure's German module text uses
+]
 # Proper names on English pages that contain German tell-tale words (person, authority and
 # brochure names are German by design).
 ENGLISH_PAGE_NAMES = [
@@ -132,7 +138,8 @@ class Visible(HTMLParser):
     """The visible text of a page (and the attribute texts a person reads), and its links."""
 
     ATTRS = {"title", "alt", "aria-label", "placeholder"}
-    HIDDEN = {"script", "style", "code", "template"}
+    # not running text: scripts, and a form field's value (what the person typed)
+    HIDDEN = {"script", "style", "template", "textarea"}
 
     VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source"}
 
@@ -151,9 +158,8 @@ class Visible(HTMLParser):
         if tag == "html":
             attrs.pop("lang", None)
         lang = (attrs.get("lang") or "").split("-")[0]
-        if self.foreign and tag == self.foreign[-1]:
-            self.foreign.append(tag)
-        elif lang and lang != self.language and tag not in self.VOID:
+        nested = bool(self.foreign) and tag == self.foreign[-1]
+        if nested or (lang and lang != self.language and tag not in self.VOID):
             self.foreign.append(tag)
         if tag in self.HIDDEN:
             self.hidden += 1
@@ -214,14 +220,34 @@ def codes() -> set[str]:
 
 
 def _words(words):
-    return re.compile(
-        r"(?<![\w:.-])(" + "|".join(re.escape(w) for w in words) + r")(?![\w-]|\.\w)"
-    )
+    return re.compile(r"(?<![\w:.-])(" + "|".join(re.escape(w) for w in words) + r")(?![\w-]|\.\w)")
 
 
-def check_page(url: str, text: str, english: bool, code_re) -> list[str]:
+def content_strings() -> list[str]:
+    """What people typed or the system stored as content (reasons, answers, notes, mail subjects
+    and bodies, batch labels): shown as written, in whatever language it was written."""
+    found = set()
+    for model in apps.get_models():
+        if model._meta.app_label not in {"admissions", "selection", "comms"}:
+            continue
+        fields = [
+            f.name
+            for f in model._meta.concrete_fields
+            if f.get_internal_type() in {"CharField", "TextField"} and not f.choices
+        ]
+        for values in model.objects.values_list(*fields):
+            for value in values:
+                if isinstance(value, str) and len(value) >= 12:
+                    found |= {v.strip() for v in value.splitlines() if len(v.strip()) >= 12}
+    return sorted(found, key=len, reverse=True)
+
+
+def check_page(url: str, text: str, english: bool, code_re, content=()) -> list[str]:
     found = []
     for line in text.splitlines():
+        for written in content:
+            if written in line:
+                line = line.replace(written, " ")
         line = line.strip()
         if not line:
             continue
@@ -240,7 +266,10 @@ def check_page(url: str, text: str, english: bool, code_re) -> list[str]:
             for m in GERMAN_RE.finditer(named):
                 found.append(f"German word {m.group(0)!r}: {line[:160]}")
         else:
-            for m in ENGLISH_RE.finditer(line):
+            named = line
+            for name in GERMAN_PAGE_NAMES:
+                named = re.sub(name, "", named)
+            for m in ENGLISH_RE.finditer(named):
                 found.append(f"English word {m.group(0)!r}: {line[:160]}")
     return found
 
@@ -250,10 +279,22 @@ GERMAN_RE = _words(GERMAN_TELLS)
 
 # Findings that need bigger Python changes than this crawl's fixes; one entry per finding, each
 # with the page pattern and the offending text. Keep this empty where possible.
-KNOWN: dict[tuple[str, str], str] = {}
+KNOWN: list[tuple[str, str, str]] = [
+    # TODO issue 12: the mail template editor's example values (programme title, cohort name,
+    # dates) are built in German whatever the template's language, so the English preview and
+    # the "Example:" list read German words. The example context lives in the mail-event code
+    # (comms/events.py, moving into each app's mail.py), which this change must not touch.
+    (
+        r"^/en/verwaltung/vorlagen/[a-z_.]+/(de|en)/$",
+        r"^German word '(und|die|der|Jahrgang|Uhr)': .*(Example: |Künstliche Intelligenz und "
+        r"Data Science für die öffentliche Verwaltung|Jahrgang 2027|Uhr)",
+        "example values of the mail template editor",
+    ),
+]
+CONTENT: list[str] = []
 
 
-def check_table(url: str, content: bytes, fmt: str) -> list[str]:
+def check_table(url: str, content: bytes, fmt: str, code_set=frozenset()) -> list[str]:
     if fmt == "csv":
         header = next(csv.reader(io.StringIO(content.decode("utf-8-sig")), delimiter=";"))
     else:
@@ -264,7 +305,11 @@ def check_table(url: str, content: bytes, fmt: str) -> list[str]:
     machine = "codes" in url
     found = []
     for name in header:
-        looks_like_code = bool(re.fullmatch(r"[a-z0-9_]+", name))
+        # as on pages: an English header may be an English word that is also a code ("submitted")
+        english = url.startswith("/en/")
+        looks_like_code = (name in code_set and not english) or bool(
+            re.fullmatch(r"[a-z0-9]+_[a-z0-9_]+|id", name)
+        )
         if looks_like_code and not machine:
             found.append(f"code as column header {name!r} in the default export")
     return found
@@ -289,15 +334,18 @@ def crawl(client, starts: list[str], english: bool, code_re, tables: dict) -> tu
         if response.status_code in (301, 302):
             target = response["Location"]
             if urlsplit(target).netloc in ("", "testserver"):
-                queue.append(urlsplit(target).path + ("?" + urlsplit(target).query if urlsplit(target).query else ""))
+                queue.append(
+                    urlsplit(target).path
+                    + ("?" + urlsplit(target).query if urlsplit(target).query else "")
+                )
             continue
         if not response["Content-Type"].startswith("text/html"):
             continue
         pages += 1
         parser = Visible("en" if english else "de")
         parser.feed(response.content.decode())
-        for finding in check_page(url, parser.text(), english, code_re):
-            if (key, finding) not in KNOWN:
+        for finding in check_page(url, parser.text(), english, code_re, CONTENT):
+            if not any(re.search(u, key) and re.search(t, finding) for u, t, _why in KNOWN):
                 problems[f"{url} (HTTP {response.status_code})"].append(finding)
         for href in parser.links:
             parts = urlsplit(href)
@@ -341,6 +389,7 @@ def test_crawl_every_page_every_role_both_languages(client, demo):
     from kohorte.accounts.models import User
 
     code_re = _words(sorted(codes(), key=len, reverse=True))
+    CONTENT[:] = content_strings()
     referee = urlsplit(demo[-1][1]).path
     offer = offer_link()
     roles = {
@@ -382,7 +431,7 @@ def test_crawl_every_page_every_role_both_languages(client, demo):
                 response = client.get(url)
                 fmt = "xlsx" if ".xlsx" in url else "csv"
                 tables[key] = url
-                found = check_table(url, response.content, fmt)
+                found = check_table(url, response.content, fmt, frozenset(codes()))
                 if response.status_code != 200:
                     found.append(f"HTTP {response.status_code}")
                 if found:

@@ -57,3 +57,10 @@ def action_label(code: str) -> str:
         return gettext("Sonstiger Eintrag (%(code)s)") % {"code": code}
     return str(label)
 
+
+@register.filter
+def as_date(value):
+    """A date kept as ISO text in a setting ("2026-11-25") as a date, for ``|date``."""
+    from django.utils.dateparse import parse_date
+
+    return parse_date(value) if isinstance(value, str) else value
