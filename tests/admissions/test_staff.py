@@ -182,3 +182,22 @@ def test_detail_with_documents_notes_and_audited_extension(
     view = client.get(f"{url}dokumente/{doc.pk}/")
     assert view["Content-Disposition"].startswith("inline")
     assert view["Content-Security-Policy"] == "sandbox; default-src 'none'"
+
+
+def test_list_leaves_out_team_accounts_and_empty_drafts_are_not_yet_known(
+    client, cohort, program_staff, django_user_model
+):
+    [app] = _applicants(cohort, django_user_model, 1)
+    reviewer = django_user_model.objects.create_user(
+        "gutachterin@team.example", "x", first_name="Greta", last_name="Gutachterteam"
+    )
+    Membership.objects.create(user=reviewer, role="reviewer", cohort=cohort)
+    services.start_application(cohort, reviewer)  # a team account that clicked "apply"
+    services.start_application(cohort, program_staff)
+    client.force_login(program_staff)
+    body = client.get(f"/verwaltung/bewerbungen/{cohort.pk}/").content.decode()
+    assert "Muster0" in body and "Gutachterteam" not in body and "team@example.org" not in body
+    assert body.count("noch nicht bekannt") == 1
+    assert '<td class="kern-table__cell">erfüllt</td>' not in body
+    detail = client.get(f"/verwaltung/bewerbungen/{cohort.pk}/{app.uuid}/").content.decode()
+    assert "<dt>Voraussetzungen</dt><dd>noch nicht bekannt" in detail
