@@ -110,7 +110,9 @@ def ranking_rows(cohort, viewer=None) -> list[Row]:
 
 def _rank(rows: list[Row]) -> None:
     """Number the rows with a calibrated score by that score; the others get no rank."""
-    scored = sorted((r for r in rows if r.calibrated is not None), key=lambda r: -(r.calibrated or 0.0))
+    scored = sorted(
+        (r for r in rows if r.calibrated is not None), key=lambda r: -(r.calibrated or 0.0)
+    )
     previous, rank = None, 0
     for position, row in enumerate(scored, start=1):
         if row.calibrated != previous:
