@@ -129,14 +129,30 @@ def test_exports_csv_xlsx_and_command(client, cohort, program_staff, django_user
     client.force_login(program_staff)
     response = client.get(f"/verwaltung/bewerbungen/{cohort.pk}/export.csv")
     rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
-    assert len(rows) == 2 and {r["email"] for r in rows} == {"a0@bund.example", "a1@bund.example"}
-    assert any(r["authority"].startswith("'=HYPERLINK") for r in rows)  # no formula injection
+    assert len(rows) == 2 and {r["E-Mail"] for r in rows} == {"a0@bund.example", "a1@bund.example"}
+    assert any(r["Behörde"].startswith("'=HYPERLINK") for r in rows)  # no formula injection
+    assert {r["Status"] for r in rows} == {"Entwurf"} and {r["vollständig"] for r in rows} == {
+        "nein"
+    }
     xlsx = client.get(f"/verwaltung/bewerbungen/{cohort.pk}/export.xlsx")
     from openpyxl import load_workbook
 
     sheet = load_workbook(io.BytesIO(xlsx.content)).active
-    assert [c.value for c in sheet[1]][:3] == ["id", "status", "first_name"]
+    assert [c.value for c in sheet[1]][:3] == ["Kennung", "Status", "Vorname"]
     assert sheet.max_row == 3
+    # the machine-readable variant keeps codes, in headers and values
+    codes = client.get(f"/verwaltung/bewerbungen/{cohort.pk}/export.codes.csv")
+    assert codes["Content-Disposition"] == (
+        f'attachment; filename="bewerbungen-{cohort.slug}-codes.csv"'
+    )
+    rows = list(csv.DictReader(io.StringIO(codes.content.decode("utf-8-sig")), delimiter=";"))
+    assert list(rows[0])[:3] == ["id", "status", "first_name"] and rows[0]["status"] == "draft"
+    sheet = load_workbook(
+        io.BytesIO(client.get(f"/verwaltung/bewerbungen/{cohort.pk}/export.codes.xlsx").content)
+    ).active
+    assert [c.value for c in sheet[1]][:3] == ["id", "status", "first_name"]
+    page = client.get(f"/verwaltung/bewerbungen/{cohort.pk}/").content.decode()
+    assert "maschinenlesbar (Codes):" in page and "export.codes.csv" in page
     out = tmp_path / "apps.json"
     call_command("export_applications", "jahrgang-2", "--format", "json", "-o", str(out))
     data = json.loads(out.read_text())
@@ -151,7 +167,8 @@ def test_detail_with_documents_notes_and_audited_extension(
     client.force_login(program_staff)
     url = f"/verwaltung/bewerbungen/{cohort.pk}/{app.uuid}/"
     body = client.get(url).content.decode()
-    assert "Lebenslauf: cv.pdf" in body and "application.document_uploaded" in body
+    assert "Lebenslauf: cv.pdf" in body and "Unterlage hochgeladen" in body
+    assert "application.document_uploaded" not in body
     client.post(url + "notiz/", {"text": "Bitte Empfehlung nachfassen"})
     assert "Bitte Empfehlung nachfassen" in client.get(url).content.decode()
     until = cohort.applications_close_at + timedelta(days=2)
@@ -159,8 +176,28 @@ def test_detail_with_documents_notes_and_audited_extension(
     client.post(url + "verlaengern/", {"until": local.strftime("%Y-%m-%dT%H:%M")})
     app.refresh_from_db()
     assert app.extended_until is not None
-    assert "application.extension_granted" in client.get(url).content.decode()
+    body = client.get(url).content.decode()
+    assert "Frist verlängert" in body and "application.extension_granted" not in body
     doc = app.documents.first()
     view = client.get(f"{url}dokumente/{doc.pk}/")
     assert view["Content-Disposition"].startswith("inline")
     assert view["Content-Security-Policy"] == "sandbox; default-src 'none'"
+
+
+def test_list_leaves_out_team_accounts_and_empty_drafts_are_not_yet_known(
+    client, cohort, program_staff, django_user_model
+):
+    [app] = _applicants(cohort, django_user_model, 1)
+    reviewer = django_user_model.objects.create_user(
+        "gutachterin@team.example", "x", first_name="Greta", last_name="Gutachterteam"
+    )
+    Membership.objects.create(user=reviewer, role="reviewer", cohort=cohort)
+    services.start_application(cohort, reviewer)  # a team account that clicked "apply"
+    services.start_application(cohort, program_staff)
+    client.force_login(program_staff)
+    body = client.get(f"/verwaltung/bewerbungen/{cohort.pk}/").content.decode()
+    assert "Muster0" in body and "Gutachterteam" not in body and "team@example.org" not in body
+    assert body.count("noch nicht bekannt") == 1
+    assert '<td class="kern-table__cell">erfüllt</td>' not in body
+    detail = client.get(f"/verwaltung/bewerbungen/{cohort.pk}/{app.uuid}/").content.decode()
+    assert "<dt>Voraussetzungen</dt><dd>noch nicht bekannt" in detail

@@ -295,3 +295,38 @@ def test_reviewer_declares_authorities_in_advance(client, committee):
     assert not Assignment.objects.filter(reviewer=reviewer, application_id__in=conflicted).exists()
     for application in committee["applications"]:
         assert application.assignments.count() == 3
+
+
+def test_ranking_shows_rank_numbers_in_page_and_export():
+    from kohorte.selection.ranking import Row, _rank, export_rows
+
+    def row(pk, calibrated):
+        return Row(
+            pk,
+            f"P{pk}",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+            True,
+            3,
+            calibrated,
+            calibrated,
+            0.1,
+            0.5,
+            False,
+            "",
+            "",
+            "",
+            "in" if pk == 1 else "",
+            False,
+        )
+
+    rows = [row(1, 4.0), row(2, 4.5), row(3, 4.0), row(4, None)]
+    _rank(rows)
+    assert [r.rank for r in rows] == [2, 1, 2, None]  # ties share a rank; no score, no rank
+    columns, data = export_rows(rows)
+    assert columns[0] == "Rang" and [d["Rang"] for d in data] == [2, 1, 2, ""]
+    assert data[0]["Festlegung"] == "gesetzt" and data[1]["Festlegung"] == ""

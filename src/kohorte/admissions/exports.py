@@ -2,29 +2,64 @@
 
 import json
 
-from django.utils import timezone
+from django.utils import formats, timezone
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
-from kohorte.admissions.models import Document
+from kohorte.admissions.models import (
+    Application,
+    AuthorityKind,
+    Document,
+    FederalLevel,
+    RefereeRequest,
+)
 from kohorte.admissions.queries import staff_applications
 from kohorte.core import tables
 
-COLUMNS = [
-    "id",
-    "status",
-    "first_name",
-    "last_name",
-    "email",
-    "authority",
-    "federal_level",
-    "authority_kind",
-    "leadership_level",
-    "complete",
-    "eligible",
-    "eligibility_reason",
-    "referee_status",
-    "submitted_at",
-    "documents_sha256",
-]
+
+def _label(choices):
+    return lambda code: str(dict(choices).get(code, code)) if code else ""
+
+
+def _yes_no(value):
+    return gettext("ja") if value else gettext("nein")
+
+
+def _when(value):
+    return formats.date_format(parse_datetime(value), "DATETIME_FORMAT") if value else ""
+
+
+# The codes stay the machine-readable headers (``export_applications``, "codes.csv"); the
+# download for people reads German (or English) headers and words.
+COLUMNS = tables.Columns(
+    {
+        "id": _("Kennung"),
+        "status": _("Status"),
+        "first_name": _("Vorname"),
+        "last_name": _("Nachname"),
+        "email": _("E-Mail"),
+        "authority": _("Behörde"),
+        "federal_level": _("Verwaltungsebene"),
+        "authority_kind": _("Art der Behörde"),
+        "leadership_level": _("Führungsebene"),
+        "complete": _("vollständig"),
+        "eligible": _("Voraussetzungen erfüllt"),
+        "eligibility_reason": _("Hinweise zu den Voraussetzungen"),
+        "referee_status": _("Empfehlungsschreiben"),
+        "submitted_at": _("eingereicht am"),
+        "documents_sha256": _("Unterlagen (SHA-256)"),
+    },
+    display={
+        "status": _label(Application.Status.choices),
+        "federal_level": _label(FederalLevel.choices),
+        "authority_kind": _label(AuthorityKind.choices),
+        "complete": _yes_no,
+        "eligible": _yes_no,
+        "referee_status": _label(RefereeRequest.Status.choices),
+        "submitted_at": _when,
+    },
+)
 
 
 def rows(cohort, filters=None) -> list[dict]:

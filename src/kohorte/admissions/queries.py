@@ -21,6 +21,8 @@ def staff_applications(cohort, filters: dict):
     )
     queryset = (
         Application.objects.filter(cohort=cohort)
+        # the team's own accounts (staff, committee, lecturers) are never applications
+        .exclude(Q(applicant__is_staff=True) | Q(applicant__memberships__isnull=False))
         .select_related("applicant")
         .annotate(referee_status=Subquery(latest_referee.values("status")[:1]))
     )

@@ -33,6 +33,7 @@ class Row:
     proposed: str
     lock: str
     hidden: bool  # the viewer is in conflict with this application: no numbers
+    rank: int | None = None  # by calibrated score, ties share a rank ("1, 2, 2, 4")
 
 
 def ranking_rows(cohort, viewer=None) -> list[Row]:
@@ -103,7 +104,20 @@ def ranking_rows(cohort, viewer=None) -> list[Row]:
                 hidden=hidden,
             )
         )
+    _rank(rows)
     return rows
+
+
+def _rank(rows: list[Row]) -> None:
+    """Number the rows with a calibrated score by that score; the others get no rank."""
+    scored = sorted(
+        (r for r in rows if r.calibrated is not None), key=lambda r: -(r.calibrated or 0.0)
+    )
+    previous, rank = None, 0
+    for position, row in enumerate(scored, start=1):
+        if row.calibrated != previous:
+            rank, previous = position, row.calibrated
+        row.rank = rank
 
 
 SORTS = {
@@ -138,6 +152,7 @@ def export_rows(rows: list[Row]) -> tuple[list[str], list[dict]]:
         return round(value, 2) if value is not None else ""
 
     columns = [
+        _("Rang"),
         _("Name"),
         _("Behörde"),
         _("Ebene"),
@@ -155,6 +170,7 @@ def export_rows(rows: list[Row]) -> tuple[list[str], list[dict]]:
     ]
     return columns, [
         {
+            _("Rang"): r.rank or "",
             _("Name"): r.name,
             _("Behörde"): r.authority,
             _("Ebene"): r.level_label,
@@ -167,7 +183,7 @@ def export_rows(rows: list[Row]) -> tuple[list[str], list[dict]]:
             _("Unsicherheit (±)"): num(r.stderr),
             _("Spannweite"): num(r.spread),
             _("zur Diskussion"): _("ja") if r.flagged else "",
-            _("Festlegung"): r.lock,
+            _("Festlegung"): {"in": _("gesetzt"), "out": _("ausgeschlossen")}.get(r.lock, ""),
             _("Entscheidung"): r.decision_label,
         }
         for r in rows

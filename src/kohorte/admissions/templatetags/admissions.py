@@ -18,3 +18,16 @@ def app_url(application, name):
         f"admissions:{name}",
         kwargs={"program": application.cohort.program.slug, "cohort": application.cohort.slug},
     )
+
+
+@register.filter
+def referee_status_label(code: str | None) -> str:
+    """A referee request's stored status as words ("eingegangen"); "–" when there is none."""
+    from kohorte.admissions.models import RefereeRequest
+
+    if not code:
+        return "–"
+    try:
+        return str(RefereeRequest.Status(code).label)
+    except ValueError:
+        return code

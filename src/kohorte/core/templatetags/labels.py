@@ -1,0 +1,66 @@
+"""Words for codes: what a person reads instead of an audit action or a stored status code.
+
+``{% load labels %}`` then ``{{ entry.action|action_label }}``. An unknown code (a new action
+nobody gave a label yet) reads as "Sonstiger Eintrag" with the code in brackets, never as the
+bare code."""
+
+from django import template
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+register = template.Library()
+
+ACTION_LABELS = {
+    "application.started": _("Bewerbung begonnen"),
+    "application.submitted": _("Bewerbung eingereicht"),
+    "application.withdrawn": _("Bewerbung zurückgezogen"),
+    "application.note_added": _("Notiz hinzugefügt"),
+    "application.document_uploaded": _("Unterlage hochgeladen"),
+    "application.extension_granted": _("Frist verlängert"),
+    "referee.requested": _("Empfehlungsschreiben angefragt"),
+    "referee.reminded": _("an das Empfehlungsschreiben erinnert"),
+    "referee.letter_received": _("Empfehlungsschreiben eingegangen"),
+    "catalog.loaded": _("Programmdaten geladen"),
+    "comms.batch_created": _("Sendung angelegt"),
+    "comms.batch_released": _("Sendung freigegeben"),
+    "comms.batch_cancelled": _("Sendung storniert"),
+    "comms.cancelled": _("Mail storniert"),
+    "comms.resent": _("Mail erneut gesendet"),
+    "comms.template_saved": _("Mailvorlage gespeichert"),
+    "comms.template_failed": _("Mailvorlage fehlerhaft"),
+    "comms.unsubscribed": _("vom Newsletter abgemeldet"),
+    "selection.assigned": _("Begutachtung zugeteilt"),
+    "selection.assignment_moved": _("Zuteilung verschoben"),
+    "selection.authorities_declared": _("Behörden für Befangenheit angegeben"),
+    "selection.conflict_declared": _("Befangenheit erklärt"),
+    "selection.review_submitted": _("Gutachten abgegeben"),
+    "selection.review_revised": _("Gutachten überarbeitet"),
+    "selection.reviewer_left": _("Mitglied aus der Kommission ausgeschieden"),
+    "selection.locked": _("Festlegung gesetzt"),
+    "selection.unlocked": _("Festlegung aufgehoben"),
+    "selection.proposed": _("Auswahlvorschlag berechnet"),
+    "selection.decided": _("Auswahl entschieden"),
+    "selection.decision_mails": _("Entscheidungsmails vorbereitet"),
+    "selection.offer_created": _("Platz angeboten"),
+    "selection.offer_accepted": _("Angebot angenommen"),
+    "selection.offer_declined": _("Angebot abgelehnt"),
+    "selection.offer_expired": _("Angebot abgelaufen"),
+    "selection.offer_withdrawn": _("Angebot zurückgenommen"),
+}
+
+
+@register.filter
+def action_label(code: str) -> str:
+    """The audit action as words in the active language."""
+    label = ACTION_LABELS.get(code)
+    if label is None:
+        return gettext("Sonstiger Eintrag (%(code)s)") % {"code": code}
+    return str(label)
+
+
+@register.filter
+def as_date(value):
+    """A date kept as ISO text in a setting ("2026-11-25") as a date, for ``|date``."""
+    from django.utils.dateparse import parse_date
+
+    return parse_date(value) if isinstance(value, str) else value
