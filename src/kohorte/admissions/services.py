@@ -65,36 +65,98 @@ class Incomplete(Exception):
         super().__init__(", ".join(m.field for m in missing))
 
 
-def set_status(application: Application, new: str, **fields) -> None:
-    """The one place that changes an application's status; refuses illegal transitions."""
-    if new not in Application.TRANSITIONS[application.status]:
-        raise IllegalTransition(f"{application.status} → {new}")
+def set_status(application: Application, new: str, *, action: str, actor, **fields) -> None:
+    """The one place that changes an application's status: refuse an illegal transition, save,
+    and write the audit row ``action`` with the status before and after."""
+    old = application.status
+    if new not in Application.TRANSITIONS[old]:
+        raise IllegalTransition(f"{old} → {new}")
     application.status = new
     for name, value in fields.items():
         setattr(application, name, value)
     application.save(update_fields=["status", "updated_at", *fields])
+    log_action(
+        action, actor=actor, target=application, before={"status": old}, after={"status": new}
+    )
+
+
+def set_referee_status(request: RefereeRequest, new: str, *, action: str, actor, **fields) -> None:
+    """The one place that moves one referee request: refuse an illegal transition, save, and
+    write the audit row ``action`` (on the application) with the status before and after."""
+    old = request.status
+    if new not in RefereeRequest.TRANSITIONS[old]:
+        raise IllegalTransition(f"{old} → {new}")
+    request.status = new
+    for name, value in fields.items():
+        setattr(request, name, value)
+    request.save(update_fields=["status", *fields])
+    log_action(
+        action,
+        actor=actor,
+        target=request.application,
+        data={"request": request.pk},
+        before={"status": old},
+        after={"status": new},
+    )
+
+
+def replace_open_requests(application: Application) -> list[int]:
+    """Mark the application's open referee requests replaced (their links stop working): one
+    conditional UPDATE through the transition table. Returns the ids moved; the caller's audit
+    row names them."""
+    Status_ = RefereeRequest.Status
+    sources = [
+        s for s, targets in RefereeRequest.TRANSITIONS.items() if Status_.REPLACED in targets
+    ]
+    open_requests = application.referee_requests.filter(status__in=sources)
+    ids = list(open_requests.values_list("pk", flat=True))
+    if ids:
+        RefereeRequest.objects.filter(pk__in=ids, status__in=sources).update(
+            status=Status_.REPLACED
+        )
+    return ids
 
 
 def start_application(cohort, user) -> Application:
-    """The person's application to this cohort, created as a draft on first use."""
-    application, created = Application.objects.get_or_create(
-        cohort=cohort,
-        applicant=user,
-        defaults={"first_name": user.first_name, "last_name": user.last_name},
-    )
-    if created:
-        log_action("application.started", actor=user, target=application)
+    """The person's application to this cohort, created as a draft on first use (audited)."""
+    with transaction.atomic():
+        application, created = Application.objects.get_or_create(
+            cohort=cohort,
+            applicant=user,
+            defaults={"first_name": user.first_name, "last_name": user.last_name},
+        )
+        if created:
+            log_action(
+                "application.started",
+                actor=user,
+                target=application,
+                after={"status": application.status},
+            )
     return application
 
 
 def save_draft(application: Application, fields: dict, *, actor) -> Application:
-    """Save the given fields of a draft (a step, or an autosave). Drafts only."""
+    """Save the given fields of a draft (a step, or an autosave). Drafts only.
+
+    One audit row naming the fields whose value changed, not the values (they are personal
+    data: the audit log is kept longer than the application). Nothing changed: no row."""
     if application.status != Status.DRAFT:
         raise IllegalTransition(application.status)
-    for name, value in fields.items():
-        setattr(application, name, value)
-    application.save(update_fields=[*fields, "updated_at"])
-    refresh_flags(application)
+    with transaction.atomic():
+        changed = sorted(
+            name for name, value in fields.items() if getattr(application, name) != value
+        )
+        for name, value in fields.items():
+            setattr(application, name, value)
+        application.save(update_fields=[*fields, "updated_at"])
+        refresh_flags(application)
+        if changed:
+            log_action(
+                "application.draft_saved",
+                actor=actor,
+                target=application,
+                data={"fields": changed},
+            )
     return application
 
 
@@ -171,14 +233,18 @@ def upload_document(
             )
             if kind == RequiredDocument.Kind.RECOMMENDATION and source == Document.Source.APPLICANT:
                 # The applicant brings the letter themselves: the referee's link stops working.
-                application.referee_requests.filter(
-                    status__in=[RefereeRequest.Status.REQUESTED, RefereeRequest.Status.REMINDED]
-                ).update(status=RefereeRequest.Status.REPLACED)
+                replaced_requests = replace_open_requests(application)
+            else:
+                replaced_requests = []
             log_action(
                 "application.document_uploaded",
                 actor=actor,
                 target=application,
-                data={"kind": kind, "sha256": checked.sha256},
+                data={
+                    "kind": kind,
+                    "sha256": checked.sha256,
+                    **({"replaced_requests": replaced_requests} if replaced_requests else {}),
+                },
             )
             refresh_flags(application)
     except BaseException:
@@ -261,6 +327,8 @@ def submit_application(application: Application, *, actor, now=None) -> Applicat
         set_status(
             application,
             Status.SUBMITTED,
+            action="application.submitted",
+            actor=actor,
             submitted_at=now,
             eligibility_problems=problems,
             is_complete=True,
@@ -268,7 +336,6 @@ def submit_application(application: Application, *, actor, now=None) -> Applicat
         )
         Document.objects.filter(pk__in=[d.pk for d in replaced]).delete()
         transaction.on_commit(lambda: [default_storage.delete(d.storage_name) for d in replaced])
-        log_action("application.submitted", actor=actor, target=application)
         user = application.applicant
         submitted = in_language(now, user.preferred_language)
         with override(user.preferred_language):
@@ -302,8 +369,13 @@ def withdraw_application(application: Application, *, actor) -> None:
     """Withdraw a draft or a submitted application; confirm it by mail."""
     with transaction.atomic():
         application = Application.objects.select_for_update().get(pk=application.pk)
-        set_status(application, Status.WITHDRAWN, withdrawn_at=timezone.now())
-        log_action("application.withdrawn", actor=actor, target=application)
+        set_status(
+            application,
+            Status.WITHDRAWN,
+            action="application.withdrawn",
+            actor=actor,
+            withdrawn_at=timezone.now(),
+        )
         queue_mail(
             "application.withdrawn",
             to=application.applicant.email,
@@ -445,9 +517,7 @@ def request_referee(
         list(Application.objects.select_for_update().filter(pk=application.pk).values("pk"))
         if refusal := request_refusal(application):
             raise LimitReached(refusal, code="referee_requests")
-        application.referee_requests.filter(
-            status__in=[RefereeRequest.Status.REQUESTED, RefereeRequest.Status.REMINDED]
-        ).update(status=RefereeRequest.Status.REPLACED)
+        replaced = replace_open_requests(application)
         request = RefereeRequest.objects.create(
             application=application,
             name=name,
@@ -459,7 +529,11 @@ def request_referee(
             expires_at=timezone.now() + timedelta(days=REFEREE_LINK_DAYS),
         )
         log_action(
-            "referee.requested", actor=actor, target=application, data={"request": request.pk}
+            "referee.requested",
+            actor=actor,
+            target=application,
+            data={"request": request.pk, **({"replaced": replaced} if replaced else {})},
+            after={"status": request.status},
         )
         _mail_referee("referee.requested", request, token)
     return request, token
@@ -501,17 +575,13 @@ def remind_referee(request: RefereeRequest, *, actor, now=None) -> str:
         if refusal := reminder_refusal(request, now):
             raise LimitReached(refusal, code="referee_reminders")
         token, token_hash = new_token()
-        request.token_hash, request.status, request.reminded_at = (
-            token_hash,
+        set_referee_status(
+            request,
             RefereeRequest.Status.REMINDED,
-            now,
-        )
-        request.save(update_fields=["token_hash", "status", "reminded_at"])
-        log_action(
-            "referee.reminded",
+            action="referee.reminded",
             actor=actor,
-            target=request.application,
-            data={"request": request.pk},
+            token_hash=token_hash,
+            reminded_at=now,
         )
         _mail_referee("referee.reminder", request, token, key_suffix=f":{now.isoformat()}")
     return token
@@ -541,10 +611,12 @@ def referee_upload(request: RefereeRequest, uploaded) -> Document:
             actor=None,
             source=Document.Source.REFEREE,
         )
-        request.status, request.received_at = RefereeRequest.Status.RECEIVED, timezone.now()
-        request.save(update_fields=["status", "received_at"])
-        log_action(
-            "referee.letter_received", target=request.application, data={"request": request.pk}
+        set_referee_status(
+            request,
+            RefereeRequest.Status.RECEIVED,
+            action="referee.letter_received",
+            actor=None,
+            received_at=timezone.now(),
         )
         applicant = request.application.applicant
         queue_mail(
