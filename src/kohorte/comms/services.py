@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
+from kohorte.comms import states
 from kohorte.comms.events import EVENTS, Category, MailEvent
 from kohorte.comms.models import Batch, MessageTemplate, OptOut, OutboxMessage
 from kohorte.comms.rendering import (
@@ -29,6 +30,9 @@ from kohorte.comms.segments import Recipient, available_segments
 from kohorte.comms.states import move_messages, set_batch_state, set_state
 from kohorte.core.audit import log_action
 from kohorte.core.validators import header_safe
+
+# The state door lives in comms/states.py; callers catch services.IllegalTransition.
+IllegalTransition = states.IllegalTransition
 
 State = OutboxMessage.State
 BULK_PLACEHOLDERS = {"recipient_name", "recipient_email"}
