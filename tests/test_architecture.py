@@ -21,34 +21,11 @@ ENGINE = ("kohorte", "selection", "engine")
 # Mail events that comms itself sends; the domain apps' events belong to those apps.
 COMMS_OWN_EVENT_PREFIXES = {"account", "bulk"}
 
-RESTRUCTURING = "to be moved in the restructuring phase (issue 10 item 1)"
-
 # (importing module, imported module) -> reason
-ALLOWED_IMPORTS = {
-    # core's error and home pages read the programme (catalog): RESTRUCTURING.
-    ("kohorte.core.views", "kohorte.catalog.models"): RESTRUCTURING,
-    # allauth's adapter in accounts queues the account mails through comms (accounts and comms
-    # import each other): RESTRUCTURING.
-    ("kohorte.accounts.adapter", "kohorte.comms.services"): RESTRUCTURING,
-}
+ALLOWED_IMPORTS: dict[tuple[str, str], str] = {}
 
-# Domain mail events registered in comms/events.py -> reason
-ALLOWED_COMMS_EVENTS = {
-    key: RESTRUCTURING  # comms holds the domain apps' mail events
-    for key in [
-        "application.draft_reminder",
-        "application.extension_granted",
-        "application.submitted",
-        "application.withdrawn",
-        "decision.admitted",
-        "decision.rejected",
-        "decision.waitlisted",
-        "referee.letter_received",
-        "referee.reminder",
-        "referee.requested",
-        "selection.assigned",
-    ]
-}
+# Domain mail events registered in comms -> reason (each app registers its own, in its mail.py)
+ALLOWED_COMMS_EVENTS: dict[str, str] = {}
 
 
 def _modules():

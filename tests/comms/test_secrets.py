@@ -275,7 +275,7 @@ def test_a_marker_in_applicant_text_is_inert(smtp_server):
 
 
 def test_allauth_code_mail_hides_the_code(smtp_server, reader, rf, django_user_model):
-    from kohorte.accounts.adapter import AccountAdapter
+    from kohorte.comms.allauth import AccountAdapter
 
     user = django_user_model.objects.create_user("anna@example.org", "x")
     request = rf.get("/")

@@ -8,6 +8,7 @@ class AdmissionsConfig(AppConfig):
     verbose_name = _("Bewerbungen")
 
     def ready(self):
+        from kohorte.admissions import mail  # noqa: F401  (registers the admissions mail events)
         from kohorte.admissions.segments import applicant_segments
         from kohorte.comms.segments import register_provider
 

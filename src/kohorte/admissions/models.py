@@ -210,6 +210,14 @@ class RefereeRequest(models.Model):
         RECEIVED = "received", _("eingegangen")
         REPLACED = "replaced", _("ersetzt")
 
+    # Only admissions.services.set_referee_status (and replace_open_requests) move a request.
+    TRANSITIONS = {
+        Status.REQUESTED: {Status.REMINDED, Status.RECEIVED, Status.REPLACED},
+        Status.REMINDED: {Status.REMINDED, Status.RECEIVED, Status.REPLACED},
+        Status.RECEIVED: set(),
+        Status.REPLACED: set(),
+    }
+
     application = models.ForeignKey(
         Application, on_delete=models.CASCADE, related_name="referee_requests"
     )

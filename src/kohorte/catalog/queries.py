@@ -29,6 +29,11 @@ def clean_slug(value) -> str | None:
     return value if isinstance(value, str) and SLUG_RE.match(value) else None
 
 
+def published_programs():
+    """The published programmes ordered by title (the site's home and legal pages, core/site.py)."""
+    return Program.objects.filter(is_published=True).order_by("title")
+
+
 def get_program(slug: str) -> Program:
     return get_object_or_404(
         Program.objects.filter(is_published=True).prefetch_related("assumptions"), slug=slug

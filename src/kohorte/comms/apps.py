@@ -6,3 +6,6 @@ class CommsConfig(AppConfig):
     name = "kohorte.comms"
     label = "comms"
     verbose_name = _("Kommunikation")
+
+    def ready(self):
+        from kohorte.comms import mail  # noqa: F401  (registers comms' own mail events)

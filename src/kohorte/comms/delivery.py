@@ -25,6 +25,7 @@ from django.utils import timezone
 from kohorte.comms import secrets
 from kohorte.comms.events import SECRET_LABELS, Category
 from kohorte.comms.models import OutboxMessage
+from kohorte.comms.states import move_messages
 
 log = logging.getLogger(__name__)
 State = OutboxMessage.State
@@ -113,8 +114,10 @@ def backoff(attempt: int) -> timedelta:
 def recover_stale(now) -> int:
     """Queue again the mails a dead worker left in "sending"."""
     cutoff = now - timedelta(seconds=settings.KOHORTE_MAIL_STALE_SECONDS)
-    return OutboxMessage.objects.filter(state=State.SENDING, sending_since__lte=cutoff).update(
-        state=State.QUEUED,
+    return move_messages(
+        OutboxMessage.objects.filter(sending_since__lte=cutoff),
+        State.QUEUED,
+        from_states={State.SENDING},
         next_attempt_at=now,
         sending_since=None,
         last_error="interrupted while sending; sent again with the same Message-ID",
@@ -130,15 +133,20 @@ def _claim(now, exclude: set[int]) -> list[OutboxMessage]:
             .order_by("next_attempt_at", "id")[:CLAIM_SIZE]
         )
         if rows:
-            OutboxMessage.objects.filter(pk__in=[m.pk for m in rows]).update(
-                state=State.SENDING, sending_since=now
+            move_messages(
+                OutboxMessage.objects.filter(pk__in=[m.pk for m in rows]),
+                State.SENDING,
+                from_states={State.QUEUED},
+                sending_since=now,
             )
     return rows
 
 
 def _mark_sent(message: OutboxMessage) -> None:
-    OutboxMessage.objects.filter(pk=message.pk, state=State.SENDING).update(
-        state=State.SENT,
+    move_messages(
+        OutboxMessage.objects.filter(pk=message.pk),
+        State.SENT,
+        from_states={State.SENDING},
         secrets="",  # sent: the secret links live on only in the recipient's mailbox
         sent_at=timezone.now(),
         attempts=F("attempts") + 1,
@@ -150,22 +158,31 @@ def _mark_sent(message: OutboxMessage) -> None:
 def _mark_problem(message: OutboxMessage, temporary: bool, reason: str, report) -> None:
     attempts = message.attempts + 1
     if temporary and attempts < settings.KOHORTE_MAIL_MAX_ATTEMPTS:
-        fields = {"state": State.QUEUED, "next_attempt_at": timezone.now() + backoff(attempts)}
+        new_state, next_attempt_at = State.QUEUED, timezone.now() + backoff(attempts)
         report.retried += 1
     else:
-        fields = {"state": State.FAILED, "next_attempt_at": None}
+        new_state, next_attempt_at = State.FAILED, None
         report.failed += 1
         if temporary:
             reason = f"gave up after {attempts} attempts: {reason}"
-    OutboxMessage.objects.filter(pk=message.pk, state=State.SENDING).update(
-        attempts=attempts, last_error=reason[:2000], sending_since=None, **fields
+    move_messages(
+        OutboxMessage.objects.filter(pk=message.pk),
+        new_state,
+        from_states={State.SENDING},
+        next_attempt_at=next_attempt_at,
+        attempts=attempts,
+        last_error=reason[:2000],
+        sending_since=None,
     )
     report.errors.append(f"{message.recipient_email}: {reason}")
 
 
 def _release_unsent(messages) -> None:
-    OutboxMessage.objects.filter(pk__in=[m.pk for m in messages], state=State.SENDING).update(
-        state=State.QUEUED, sending_since=None
+    move_messages(
+        OutboxMessage.objects.filter(pk__in=[m.pk for m in messages]),
+        State.QUEUED,
+        from_states={State.SENDING},
+        sending_since=None,
     )
 
 

@@ -53,6 +53,14 @@ class Batch(models.Model):
         RELEASED = "released", _("freigegeben")
         CANCELLED = "cancelled", _("storniert")
 
+    # Only comms.states.set_batch_state moves a batch.
+    TRANSITIONS = {
+        State.HELD: {State.RELEASED, State.CANCELLED},
+        State.SCHEDULED: {State.RELEASED, State.CANCELLED},
+        State.RELEASED: set(),
+        State.CANCELLED: set(),
+    }
+
     segment = models.CharField(_("Empfängerkreis"), max_length=100)
     segment_label = models.CharField(_("Empfängerkreis (Bezeichnung)"), max_length=300)
     category = models.CharField(_("Art"), max_length=20, choices=Category.CHOICES)
@@ -114,7 +122,8 @@ class OutboxMessage(models.Model):
     """One mail to one person, rendered when queued. The worker sends it (delivery.py).
 
     queued → sending → sent | failed; held (waiting for release) → queued; held | queued →
-    cancelled; rejected (never queued: no valid address, or opted out).
+    cancelled; rejected (never queued: no valid address, or opted out). Only the functions of
+    comms/states.py move a mail.
     """
 
     class State(models.TextChoices):

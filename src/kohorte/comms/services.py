@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
+from kohorte.comms import states
 from kohorte.comms.events import EVENTS, Category, MailEvent
 from kohorte.comms.models import Batch, MessageTemplate, OptOut, OutboxMessage
 from kohorte.comms.rendering import (
@@ -26,16 +27,16 @@ from kohorte.comms.rendering import (
 )
 from kohorte.comms.secrets import encrypt, marker, neutralise
 from kohorte.comms.segments import Recipient, available_segments
+from kohorte.comms.states import move_messages, set_batch_state, set_state
 from kohorte.core.audit import log_action
 from kohorte.core.validators import header_safe
+
+# The state door lives in comms/states.py; callers catch services.IllegalTransition.
+IllegalTransition = states.IllegalTransition
 
 State = OutboxMessage.State
 BULK_PLACEHOLDERS = {"recipient_name", "recipient_email"}
 UNSUBSCRIBE_SALT = "kohorte.comms.unsubscribe"
-
-
-class IllegalTransition(Exception):
-    pass
 
 
 # --- templates -----------------------------------------------------------------------------
@@ -327,44 +328,46 @@ def queue_prerendered(
     return message
 
 
-def set_state(message: OutboxMessage, new_state: str, **fields) -> None:
-    """The one place that moves a mail between states; refuses illegal transitions."""
-    if new_state not in OutboxMessage.TRANSITIONS[message.state]:
-        raise IllegalTransition(f"{message.state} → {new_state}")
-    if new_state in {State.SENT, State.CANCELLED}:
-        fields.setdefault("secrets", "")  # a mail that will never be sent keeps no secret
-    updated = OutboxMessage.objects.filter(pk=message.pk, state=message.state).update(
-        state=new_state, **fields
-    )
-    if not updated:
-        raise IllegalTransition(f"{message.pk} changed state concurrently")
-    message.state = new_state
-    for name, value in fields.items():
-        setattr(message, name, value)
-
-
 def resend(message: OutboxMessage, *, actor) -> None:
     """Queue a failed mail again, now."""
     with transaction.atomic():
+        old = message.state
         set_state(message, State.QUEUED, next_attempt_at=timezone.now(), last_error="")
-        log_action("comms.resent", actor=actor, target=message)
+        log_action(
+            "comms.resent",
+            actor=actor,
+            target=message,
+            before={"state": old},
+            after={"state": message.state},
+        )
         _enqueue_delivery()
 
 
 def cancel_message(message: OutboxMessage, *, actor, reason: str) -> None:
     """Cancel one held or queued mail (its secrets are wiped). Audited."""
     with transaction.atomic():
+        old = message.state
         set_state(message, State.CANCELLED, next_attempt_at=None, last_error=reason[:2000])
-        log_action("comms.cancelled", actor=actor, target=message, data={"reason": reason})
+        log_action(
+            "comms.cancelled",
+            actor=actor,
+            target=message,
+            data={"reason": reason},
+            before={"state": old},
+            after={"state": message.state},
+        )
 
 
 def unsubscribe(email: str, category: str) -> None:
     """Honour an opt-out: record it and cancel what is still waiting for this address."""
     with transaction.atomic():
         OptOut.objects.get_or_create(email=email.lower(), category=category)
-        OutboxMessage.objects.filter(
-            recipient_email__iexact=email, category=category, state__in=[State.QUEUED, State.HELD]
-        ).update(state=State.CANCELLED, last_error=_("abgemeldet"), secrets="")
+        move_messages(
+            OutboxMessage.objects.filter(recipient_email__iexact=email, category=category),
+            State.CANCELLED,
+            from_states={State.QUEUED, State.HELD},
+            last_error=_("abgemeldet"),
+        )
         log_action("comms.unsubscribed", data={"category": category})
 
 
@@ -485,13 +488,18 @@ def release_batch(batch: Batch, *, actor) -> None:
     """Queue every held mail of the batch now."""
     with transaction.atomic():
         batch = Batch.objects.select_for_update().get(pk=batch.pk)
-        if batch.state not in {Batch.State.HELD, Batch.State.SCHEDULED}:
-            raise IllegalTransition(batch.state)
         now = timezone.now()
-        batch.messages.filter(state=State.HELD).update(state=State.QUEUED, next_attempt_at=now)
-        batch.state, batch.released_at, batch.released_by = Batch.State.RELEASED, now, actor
-        batch.save(update_fields=["state", "released_at", "released_by"])
-        log_action("comms.batch_released", actor=actor, target=batch)
+        old = set_batch_state(batch, Batch.State.RELEASED, released_at=now, released_by=actor)
+        move_messages(
+            batch.messages.all(), State.QUEUED, from_states={State.HELD}, next_attempt_at=now
+        )
+        log_action(
+            "comms.batch_released",
+            actor=actor,
+            target=batch,
+            before={"state": old},
+            after={"state": batch.state},
+        )
         _enqueue_delivery()
 
 
@@ -508,16 +516,17 @@ def cancel_batch(batch: Batch, *, actor) -> None:
     """Cancel a held or scheduled batch and every mail of it still waiting."""
     with transaction.atomic():
         batch = Batch.objects.select_for_update().get(pk=batch.pk)
-        if batch.state not in {Batch.State.HELD, Batch.State.SCHEDULED}:
-            raise IllegalTransition(batch.state)
-        batch.messages.filter(state=State.HELD).update(state=State.CANCELLED, secrets="")
-        batch.state, batch.cancelled_at, batch.cancelled_by = (
-            Batch.State.CANCELLED,
-            timezone.now(),
-            actor,
+        old = set_batch_state(
+            batch, Batch.State.CANCELLED, cancelled_at=timezone.now(), cancelled_by=actor
         )
-        batch.save(update_fields=["state", "cancelled_at", "cancelled_by"])
-        log_action("comms.batch_cancelled", actor=actor, target=batch)
+        move_messages(batch.messages.all(), State.CANCELLED, from_states={State.HELD})
+        log_action(
+            "comms.batch_cancelled",
+            actor=actor,
+            target=batch,
+            before={"state": old},
+            after={"state": batch.state},
+        )
 
 
 def open_event_batch(*, label: str, description: str, scheduled_for=None, actor) -> Batch:

@@ -213,7 +213,7 @@ ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 # Confirming the address (in the same browser) logs the person in: no second password entry.
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_LOGOUT_ON_GET = False
-ACCOUNT_ADAPTER = "kohorte.accounts.adapter.AccountAdapter"
+ACCOUNT_ADAPTER = "kohorte.comms.allauth.AccountAdapter"
 ACCOUNT_SIGNUP_FORM_CLASS = "kohorte.accounts.forms.SignupForm"
 # Sign-up with a known address does the same work as with a new one (accounts/signup.py).
 ACCOUNT_FORMS = {"signup": "kohorte.accounts.signup.SignupForm"}

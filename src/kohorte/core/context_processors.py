@@ -3,6 +3,8 @@ from django.urls import Resolver404, resolve, reverse, translate_url
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import get_language, override
 
+from kohorte.core.site import site_program
+
 
 def site(request):
     """Links to this page in the other languages, for the language switch."""
@@ -27,7 +29,7 @@ def site(request):
     match = getattr(request, "resolver_match", None)
     if match is not None and (match.url_name or "").startswith("account_"):
         # Sign-up, log-in and the e-mail confirmation carry the programme's name and design.
-        extra["program"] = SimpleLazyObject(_site_program)
+        extra["program"] = SimpleLazyObject(site_program)
     return {
         **extra,
         "language_links": links,
@@ -41,10 +43,3 @@ def _roles(user) -> set[str]:
     if not user.is_authenticated:
         return set()
     return set(user.memberships.values_list("role", flat=True).distinct())
-
-
-def _site_program():
-    # Same lookup as the legal pages (see the deviation noted in docs/architecture.md).
-    from kohorte.catalog.models import Program
-
-    return Program.objects.filter(is_published=True).order_by("title").first()

@@ -6,7 +6,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 from django.views.defaults import server_error as django_server_error
 
-from kohorte.catalog.models import Program
+from kohorte.core import site
 from kohorte.core.pagecache import cached_public_page
 
 
@@ -32,7 +32,7 @@ def readyz(request):
 
 @require_safe
 def home(request):
-    programs = list(Program.objects.filter(is_published=True).order_by("title"))
+    programs = site.published_programs()
     if len(programs) == 1:
         return redirect("catalog:program", program=programs[0].slug)
     return render(request, "core/home.html", {"programs": programs})
@@ -42,7 +42,7 @@ def _legal(template):
     @require_safe
     @cached_public_page("catalog")
     def view(request):
-        program = Program.objects.filter(is_published=True).order_by("title").first()
+        program = site.site_program()
         return render(
             request, template, {"program": program, "operator": settings.KOHORTE_OPERATOR}
         )

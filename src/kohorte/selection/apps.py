@@ -10,6 +10,6 @@ class SelectionConfig(AppConfig):
     def ready(self):
         # The applicant's portal (admissions) asks this for the decision and offer.
         from kohorte.admissions.outcomes import register_decision_provider
-        from kohorte.selection import portal
+        from kohorte.selection import mail, portal  # noqa: F401  (mail: registers its events)
 
         register_decision_provider(portal)
