@@ -12,8 +12,9 @@ from axe_playwright_python.sync_playwright import Axe
 from django.utils import formats
 from playwright.sync_api import Page, expect
 
+from kohorte.comms.delivery import build_email
 from kohorte.comms.models import OutboxMessage
-from tests.core.test_uploads import make_pdf
+from tests.factories import make_pdf
 
 pytestmark = pytest.mark.browser
 axe = Axe()
@@ -72,7 +73,7 @@ def test_apply_submit_and_accept_the_offer_in_the_portal(
     expect(page.get_by_text("Bestätigungsmail erneut senden")).to_be_visible()
     _clean(page)
     confirm = OutboxMessage.objects.get(event_key="account.email_confirmation")
-    link = re.search(r"https?://\S+", confirm.body_text).group(0)
+    link = re.search(r"https?://\S+", build_email(confirm).body).group(0)
     page.goto(site + re.sub(r"^https?://[^/]+", "", link))
     _clean(page)
     page.get_by_role("button", name="Bestätigen").click()
