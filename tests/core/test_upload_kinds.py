@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from kohorte.admissions import services
 from kohorte.admissions.models import Document
 from kohorte.catalog.models import Cohort, RequiredDocument
-from tests.core.test_uploads import make_pdf
+from tests.factories import make_pdf
 
 pytestmark = pytest.mark.django_db
 BASE = "/ki-data-science/jahrgaenge/jahrgang-2/bewerben/"

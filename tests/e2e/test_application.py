@@ -9,8 +9,7 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
 from kohorte.comms.models import OutboxMessage
-from tests.e2e.conftest import delivered_link
-from tests.factories import make_pdf
+from tests.factories import delivered_link, make_pdf
 
 pytestmark = pytest.mark.browser
 axe = Axe()

@@ -6,7 +6,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import delivered_link
+from tests.factories import delivered_link
 
 pytestmark = pytest.mark.browser
 axe = Axe()

@@ -1,9 +1,11 @@
 import pytest
 
+from kohorte.admissions import services as admissions
 from kohorte.catalog.models import Cohort
-from kohorte.selection.models import CommitteeMember
+from kohorte.selection import services
+from kohorte.selection.models import CommitteeMember, SelectionSettings
 from kohorte.selection.setup import setup_cohort
-from tests.factories import make_applications, review_all  # noqa: F401 (re-exported)
+from tests.factories import complete, make_applications, pdf
 
 
 @pytest.fixture
@@ -32,3 +34,41 @@ def committee(demo_catalog, django_user_model):
     )
     CommitteeMember.objects.create(cohort=cohort, user=chair, is_chair=True, reviews=False)
     return {"cohort": cohort, "applications": applications, "reviewers": reviewers, "chair": chair}
+
+
+@pytest.fixture
+def blind_application(committee, django_user_model):
+    """A real application with documents, a referee letter and every field that can hide."""
+    cohort = committee["cohort"]
+    owner = django_user_model.objects.create_user(
+        "henriette@geheim.example", None, first_name="Henriette", last_name="Verborgen-Hinz"
+    )
+    application = admissions.start_application(cohort, owner)
+    complete(application, owner)
+    admissions.save_draft(
+        application,
+        {
+            "authority": "Geheimamt für Tarnung",
+            "unit_name": "Referat Unsichtbar",
+            "phone": "030 999 123",
+            "gender": "diverse",
+        },
+        actor=owner,
+    )
+    admissions.upload_document(application, "cv", pdf("Lebenslauf_Verborgen-Hinz.pdf"), actor=owner)
+    _, token = admissions.request_referee(
+        application,
+        name="Rolf Referenzmann",
+        role="Leitung",
+        authority="Empfehlungsbehörde Nord",
+        email="rolf@nord.example",
+        actor=owner,
+    )
+    admissions.referee_upload(admissions.find_referee_request(token), pdf("letter.pdf"))
+    admissions.submit_application(application, actor=owner)
+    settings_ = SelectionSettings.for_cohort(cohort)
+    settings_.blind_review = True
+    settings_.blind_fields = ["name", "gender", "authority", "contact", "referee"]
+    settings_.save()
+    services.assign_reviewers(cohort, actor=committee["chair"], seed=4)
+    return application

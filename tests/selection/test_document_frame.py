@@ -2,12 +2,10 @@
 
 import pytest
 
-from tests.selection.test_views import blind_application  # noqa: F401 (a fixture)
-
 pytestmark = pytest.mark.django_db
 
 
-def test_reviewer_document_frame_is_sandboxed(client, committee, blind_application):  # noqa: F811
+def test_reviewer_document_frame_is_sandboxed(client, committee, blind_application):
     cohort = committee["cohort"]
     assignment = blind_application.assignments.first()
     document = blind_application.documents.get(kind="cv")

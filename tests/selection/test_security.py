@@ -20,7 +20,7 @@ from kohorte.selection.models import (
 )
 from kohorte.selection.scoring import committee_numbers
 from kohorte.selection.visibility import redact_proposal
-from tests.selection.conftest import make_applications, review_all
+from tests.factories import make_applications, review_all
 
 pytestmark = pytest.mark.django_db
 

@@ -9,7 +9,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from kohorte.selection import optimiser, services
-from tests.selection.conftest import review_all
+from tests.factories import review_all
 
 INSTANCE = {
     "seats": 2,

@@ -7,11 +7,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from kohorte.accounts.models import Membership
-from kohorte.admissions import services as admissions
 from kohorte.comms.models import OutboxMessage
 from kohorte.selection import optimiser, services
-from kohorte.selection.models import Assignment, Conflict, SelectionSettings
-from tests.factories import CohortFactory, complete, make_applications, pdf, review_all
+from kohorte.selection.models import Assignment, Conflict
+from tests.factories import CohortFactory, make_applications, review_all
 
 pytestmark = pytest.mark.django_db
 
@@ -21,44 +20,6 @@ HIDDEN = {
     "authority": ["Geheimamt für Tarnung", "Referat Unsichtbar"],
     "referee": ["Rolf Referenzmann", "Empfehlungsbehörde Nord"],
 }
-
-
-@pytest.fixture
-def blind_application(committee, django_user_model):
-    """A real application with documents, a referee letter and every field that can hide."""
-    cohort = committee["cohort"]
-    owner = django_user_model.objects.create_user(
-        "henriette@geheim.example", None, first_name="Henriette", last_name="Verborgen-Hinz"
-    )
-    application = admissions.start_application(cohort, owner)
-    complete(application, owner)
-    admissions.save_draft(
-        application,
-        {
-            "authority": "Geheimamt für Tarnung",
-            "unit_name": "Referat Unsichtbar",
-            "phone": "030 999 123",
-            "gender": "diverse",
-        },
-        actor=owner,
-    )
-    admissions.upload_document(application, "cv", pdf("Lebenslauf_Verborgen-Hinz.pdf"), actor=owner)
-    _, token = admissions.request_referee(
-        application,
-        name="Rolf Referenzmann",
-        role="Leitung",
-        authority="Empfehlungsbehörde Nord",
-        email="rolf@nord.example",
-        actor=owner,
-    )
-    admissions.referee_upload(admissions.find_referee_request(token), pdf("letter.pdf"))
-    admissions.submit_application(application, actor=owner)
-    settings_ = SelectionSettings.for_cohort(cohort)
-    settings_.blind_review = True
-    settings_.blind_fields = ["name", "gender", "authority", "contact", "referee"]
-    settings_.save()
-    services.assign_reviewers(cohort, actor=committee["chair"], seed=4)
-    return application
 
 
 def _leaks(text: str) -> list[str]:
