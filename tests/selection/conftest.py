@@ -1,7 +1,7 @@
 import pytest
 
 from kohorte.catalog.models import Cohort
-from kohorte.selection.models import CommitteeMember
+from kohorte.selection import services
 from kohorte.selection.setup import setup_cohort
 from tests.factories import make_applications, review_all  # noqa: F401 (re-exported)
 
@@ -25,10 +25,10 @@ def committee(demo_catalog, django_user_model):
         user = django_user_model.objects.create_user(
             f"reviewer{i}@example.org", "pw", first_name=f"Rita{i}", last_name="Richter"
         )
-        CommitteeMember.objects.create(cohort=cohort, user=user, authority=authority)
+        services.add_committee_member(cohort, user, actor=None, authority=authority)
         reviewers.append(user)
     chair = django_user_model.objects.create_user(
         "chair@example.org", "pw", first_name="Carla", last_name="Chair"
     )
-    CommitteeMember.objects.create(cohort=cohort, user=chair, is_chair=True, reviews=False)
+    services.add_committee_member(cohort, chair, actor=None, is_chair=True, reviews=False)
     return {"cohort": cohort, "applications": applications, "reviewers": reviewers, "chair": chair}

@@ -192,22 +192,19 @@ class ConstraintsForm(forms.Form):
                     initial[f"{prefix}_{bound}_{key}"] = value
         return initial
 
-    def save_to(self, settings_) -> None:
+    def constraints(self) -> dict:
+        """The validated rules as ``services.set_constraints`` takes them (the form saves
+        nothing)."""
         data = self.cleaned_data
-        settings_.seats = data["seats"]
-        settings_.max_per_authority = data.get("max_per_authority")
+        values = {"seats": data["seats"], "max_per_authority": data.get("max_per_authority")}
         for prefix, keys in BOUNDS:
             for bound in ("min", "max"):
-                setattr(
-                    settings_,
-                    f"{prefix}_{bound}",
-                    {
-                        key: data[f"{prefix}_{bound}_{key}"]
-                        for key, _label in keys
-                        if data.get(f"{prefix}_{bound}_{key}") is not None
-                    },
-                )
-        settings_.save()
+                values[f"{prefix}_{bound}"] = {
+                    key: data[f"{prefix}_{bound}_{key}"]
+                    for key, _label in keys
+                    if data.get(f"{prefix}_{bound}_{key}") is not None
+                }
+        return values
 
 
 class LockForm(forms.Form):
