@@ -32,7 +32,7 @@ member_view = login_and(is_member_anywhere)
 # --- committee members (reviewers) -----------------------------------------------------------
 def get_cohort_for_reviewer(user, cohort_id) -> Cohort:
     """A cohort whose committee ``user`` sits on."""
-    cohort = get_object_or_404(Cohort.objects.select_related("program"), pk=cohort_id)
+    cohort: Cohort = get_object_or_404(Cohort.objects.select_related("program"), pk=cohort_id)
     if not is_committee(user, cohort):
         raise Http404
     return cohort
@@ -64,7 +64,7 @@ def get_member_for_reviewer(user, cohort) -> CommitteeMember | None:
 # --- chair and program team ------------------------------------------------------------------
 def get_cohort_for_staff(user, cohort_id) -> Cohort:
     """A cohort the chair or program staff member ``user`` steers."""
-    cohort = get_object_or_404(Cohort.objects.select_related("program"), pk=cohort_id)
+    cohort: Cohort = get_object_or_404(Cohort.objects.select_related("program"), pk=cohort_id)
     if not can_steer(user, cohort):
         raise Http404
     return cohort

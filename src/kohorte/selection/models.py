@@ -261,6 +261,17 @@ class Assignment(models.Model):
 class Review(models.Model):
     """One reviewer's assessment of one application: a score per criterion, a confidence."""
 
+    class State(models.TextChoices):  # derived from ``submitted_at``, not stored
+        DRAFT = "draft", _("Entwurf")
+        SUBMITTED = "submitted", _("abgegeben")
+
+    # Only services.set_review_state moves a review: a submitted one stays submitted (a
+    # revision is audited with the old and new scores).
+    TRANSITIONS = {
+        State.DRAFT: {State.DRAFT, State.SUBMITTED},
+        State.SUBMITTED: {State.SUBMITTED},
+    }
+
     class Confidence(models.IntegerChoices):
         LOW = 1, _("eher unsicher")
         MEDIUM = 2, _("recht sicher")
@@ -289,6 +300,10 @@ class Review(models.Model):
 
     def __str__(self):
         return str(self.assignment)
+
+    @property
+    def state(self) -> str:
+        return self.State.SUBMITTED if self.submitted_at else self.State.DRAFT
 
 
 class Score(models.Model):

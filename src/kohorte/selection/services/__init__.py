@@ -46,9 +46,11 @@ from kohorte.selection.services.offers import (
 )
 from kohorte.selection.services.proposals import explain, propose, set_proposal_state
 from kohorte.selection.services.reviews import (
+    check_review_transition,
     others_visible,
     review_frozen,
     save_review,
+    set_review_state,
     weighted_total,
 )
 
@@ -58,6 +60,7 @@ __all__ = [
     "add_committee_member",
     "assign_reviewers",
     "cancel_mail",
+    "check_review_transition",
     "conflict_pairs",
     "create_offer",
     "decision_send_time",
@@ -91,6 +94,7 @@ __all__ = [
     "set_lock",
     "set_offer_status",
     "set_proposal_state",
+    "set_review_state",
     "settings_to_change",
     "weighted_total",
     "withdraw_offer",

@@ -141,12 +141,8 @@ def _retract_unsent(application: Application, previous: Decision, *, actor) -> N
                 )
             )
         cancel_mail(message, actor=actor, reason=reason)
-        set_offer_status(offer, Offer.Status.WITHDRAWN)
-        log_action(
-            "selection.offer_withdrawn",
-            actor=actor,
-            target=application,
-            data={"offer": offer.pk, "reason": reason, "mail": "cancelled"},
+        set_offer_status(
+            offer, Offer.Status.WITHDRAWN, actor=actor, data={"reason": reason, "mail": "cancelled"}
         )
     for message in mail_about(previous):
         if message.state in {OutboxMessage.State.HELD, OutboxMessage.State.QUEUED}:

@@ -97,12 +97,15 @@ def find_offer(token: str) -> Offer | None:
     )
 
 
-def set_offer_status(offer: Offer, new_status: str, **fields) -> None:
-    """The one place that moves an offer between states; refuses illegal transitions (also
-    when another request changed the offer meanwhile)."""
-    if new_status not in Offer.TRANSITIONS[offer.status]:
+def set_offer_status(offer: Offer, new_status: str, *, actor=None, data=None, **fields) -> None:
+    """The one place that moves an offer between states (``Offer.TRANSITIONS``); refuses
+    illegal transitions (also when another request changed the offer meanwhile) and writes the
+    audit row ``selection.offer_<new status>`` on the application, with the old and new
+    status and ``data``."""
+    old_status = offer.status
+    if new_status not in Offer.TRANSITIONS[Offer.Status(old_status)]:
         raise ValidationError(_("Dieses Angebot ist nicht mehr offen."))
-    updated = Offer.objects.filter(pk=offer.pk, status=offer.status).update(
+    updated = Offer.objects.filter(pk=offer.pk, status=old_status).update(
         status=new_status, **fields
     )
     if not updated:
@@ -110,6 +113,16 @@ def set_offer_status(offer: Offer, new_status: str, **fields) -> None:
     offer.status = new_status
     for name, value in fields.items():
         setattr(offer, name, value)
+    log_action(
+        f"selection.offer_{new_status}",
+        actor=actor,
+        target=offer.application,
+        data={
+            "offer": offer.pk,
+            "status": {"old": old_status, "new": new_status},
+            **(data or {}),
+        },
+    )
 
 
 # A mail in these states has not reached anyone (and, cancelled, never will).
@@ -166,18 +179,13 @@ def respond_to_offer(offer: Offer, accept: bool, *, now=None) -> Offer:
             raise ValidationError(problem)
         if now > offer.respond_by:
             set_offer_status(offer, Offer.Status.EXPIRED)
-            log_action("selection.offer_expired", target=offer.application)
             expired = True
         else:
             set_offer_status(
                 offer,
                 Offer.Status.ACCEPTED if accept else Offer.Status.DECLINED,
-                responded_at=now,
-            )
-            log_action(
-                "selection.offer_accepted" if accept else "selection.offer_declined",
                 actor=offer.application.applicant,
-                target=offer.application,
+                responded_at=now,
             )
             if accept:
                 offer_accepted.send(sender=Offer, application=offer.application, offer=offer)
@@ -207,8 +215,13 @@ def withdraw_offer(offer: Offer, *, actor, reason: str) -> Offer:
             )
         message = offer_mail(offer)
         cancel_mail(message, actor=actor, reason=reason)
-        set_offer_status(offer, Offer.Status.WITHDRAWN)
         told = message is not None and message.state not in UNSENT_MAIL
+        set_offer_status(
+            offer,
+            Offer.Status.WITHDRAWN,
+            actor=actor,
+            data={"reason": reason, "mail": "sent" if told else "cancelled"},
+        )
         if told:
             mail.queue_mail(
                 "decision.offer_withdrawn",
@@ -217,12 +230,6 @@ def withdraw_offer(offer: Offer, *, actor, reason: str) -> Offer:
                 context={"program_title": cohort.program.title, "cohort_name": cohort.name},
                 concerning=offer,
             )
-        log_action(
-            "selection.offer_withdrawn",
-            actor=actor,
-            target=application,
-            data={"offer": offer.pk, "reason": reason, "mail": "sent" if told else "cancelled"},
-        )
     return offer
 
 
@@ -239,6 +246,5 @@ def expire_offers(now=None) -> int:
             set_offer_status(offer, Offer.Status.EXPIRED)
         except ValidationError:
             continue  # answered or withdrawn meanwhile
-        log_action("selection.offer_expired", target=offer.application)
         count += 1
     return count

@@ -17,7 +17,7 @@ def set_proposal_state(proposal: Proposal, new_state: str, *, actor=None, **fiel
     """The one place that moves a proposal between states (``Proposal.TRANSITIONS``); refuses
     illegal moves (also when another process moved it meanwhile) and writes the audit row."""
     old_state = proposal.state
-    if new_state not in Proposal.TRANSITIONS[old_state]:
+    if new_state not in Proposal.TRANSITIONS[Proposal.State(old_state)]:
         raise ValidationError(_("Dieser Vorschlag lässt sich so nicht mehr ändern."))
     updated = Proposal.objects.filter(pk=proposal.pk, state=old_state).update(
         state=new_state, **fields

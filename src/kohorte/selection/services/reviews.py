@@ -58,8 +58,8 @@ def save_review(assignment: Assignment, data: dict, *, submit: bool, actor) -> R
     score of every criterion. Refused once the review is frozen (``review_frozen``)."""
     criteria = list(assignment.application.cohort.criteria.all())
     review, _created = Review.objects.select_for_update().get_or_create(assignment=assignment)
-    if review.submitted_at and not submit:
-        raise ValidationError(_("Das Gutachten ist schon abgegeben."))
+    new_state = Review.State.SUBMITTED if submit else Review.State.DRAFT
+    check_review_transition(review, new_state)
     if review.submitted_at and review_frozen(assignment):
         raise ValidationError(
             _(
@@ -95,27 +95,48 @@ def save_review(assignment: Assignment, data: dict, *, submit: bool, actor) -> R
     review.comment = data.get("comment", "")
     if submit:
         review.total = weighted_total({k: int(v) for k, v in values.items()}, criteria)
+    set_review_state(
+        review,
+        new_state,
+        actor=actor,
+        revision={
+            "reviewer": assignment.reviewer_id,
+            "application": assignment.application_id,
+            "total": {"old": _points(old_total), "new": _points(review.total)},
+            "scores": {
+                c.key: {"old": before.get(c.pk), "new": int(values[c.pk])} for c in criteria
+            },
+            "confidence": {
+                "old": old_confidence,
+                "new": int(review.confidence) if review.confidence else None,
+            },
+            "comment_changed": old_comment != review.comment,
+        }
+        if revision
+        else None,
+    )
+    return review
+
+
+def check_review_transition(review: Review, new_state: str) -> None:
+    """Refuse a move the table (``Review.TRANSITIONS``) does not allow: a submitted review
+    never goes back to a draft."""
+    if new_state not in Review.TRANSITIONS[review.state]:
+        raise ValidationError(_("Das Gutachten ist schon abgegeben."))
+
+
+def set_review_state(review: Review, new_state: str, *, actor, revision: dict | None = None):
+    """The one door for a review's state: draft → draft (a saved draft), draft → submitted
+    (audited ``selection.review_submitted``), submitted → submitted (a revision, audited
+    ``selection.review_revised`` with ``revision``: the old and new scores). Saves the review
+    with whatever else the caller changed."""
+    check_review_transition(review, new_state)
+    old_state = review.state
+    if new_state == Review.State.SUBMITTED:
         review.submitted_at = review.submitted_at or timezone.now()
     review.save()
-    if submit and not revision:
+    assignment = review.assignment
+    if new_state == Review.State.SUBMITTED and old_state == Review.State.DRAFT:
         log_action("selection.review_submitted", actor=actor, target=assignment)
-    elif revision:
-        log_action(
-            "selection.review_revised",
-            actor=actor,
-            target=assignment,
-            data={
-                "reviewer": assignment.reviewer_id,
-                "application": assignment.application_id,
-                "total": {"old": _points(old_total), "new": _points(review.total)},
-                "scores": {
-                    c.key: {"old": before.get(c.pk), "new": int(values[c.pk])} for c in criteria
-                },
-                "confidence": {
-                    "old": old_confidence,
-                    "new": int(review.confidence) if review.confidence else None,
-                },
-                "comment_changed": old_comment != review.comment,
-            },
-        )
-    return review
+    elif old_state == Review.State.SUBMITTED:
+        log_action("selection.review_revised", actor=actor, target=assignment, data=revision)

@@ -219,7 +219,7 @@ def export(request, cohort_id):
     criteria = list(cohort.criteria.all())
     columns = [
         _("Bewerbung"),
-        *[c.label for c in criteria],
+        *[tables.safe(c.label) for c in criteria],  # staff write the labels: neutralised too
         _("gewichtete Note"),
         _("Sicherheit"),
         _("abgegeben"),
