@@ -160,13 +160,19 @@ def declare_authorities(member: CommitteeMember, text: str, *, actor) -> int:
     """A member declares in advance the authorities they are conflicted with (one per line).
     Conflicts are found at once; open assignments that now conflict go to others."""
     lines = [" ".join(line.split()) for line in text.splitlines() if line.strip()]
+    before = member.declared_authorities
     member.declared_authorities = "\n".join(lines)[:5000]
     member.save(update_fields=["declared_authorities"])
     ConflictRule.objects.get_or_create(
         cohort=member.cohort, kind=ConflictRule.Kind.DECLARED_AUTHORITY
     )
     found = detect_conflicts(member.cohort)
-    log_action("selection.authorities_declared", actor=actor, target=member)
+    log_action(
+        "selection.authorities_declared",
+        actor=actor,
+        target=member,
+        data={"before": before, "after": member.declared_authorities},
+    )
     if found and Assignment.objects.filter(application__cohort=member.cohort).exists():
         assign_reviewers(member.cohort, actor=actor, keep_open=True, notify=False)
     return found

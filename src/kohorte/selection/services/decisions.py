@@ -31,9 +31,18 @@ from kohorte.selection.services.offers import (
 
 @transaction.atomic
 def set_lock(application: Application, kind: str | None, reason: str, *, actor) -> None:
+    """Put an applicant in or out of the optimiser's cohort (or lift it), with a reason.
+    Audited with the lock before and after."""
+    old = Lock.objects.filter(application=application).first()
+    before = {"kind": old.kind, "reason": old.reason} if old else None
     if kind in (None, ""):
         Lock.objects.filter(application=application).delete()
-        log_action("selection.unlocked", actor=actor, target=application)
+        log_action(
+            "selection.unlocked",
+            actor=actor,
+            target=application,
+            data={"before": before, "after": None},
+        )
         return
     if not reason.strip():
         raise ValidationError({"reason": _("Bitte begründen Sie die Festlegung.")})
@@ -42,7 +51,15 @@ def set_lock(application: Application, kind: str | None, reason: str, *, actor) 
         defaults={"kind": kind, "reason": reason.strip(), "created_by": actor},
     )
     log_action(
-        "selection.locked", actor=actor, target=application, data={"kind": kind, "reason": reason}
+        "selection.locked",
+        actor=actor,
+        target=application,
+        data={
+            "kind": kind,
+            "reason": reason,
+            "before": before,
+            "after": {"kind": kind, "reason": reason.strip()},
+        },
     )
 
 

@@ -121,7 +121,7 @@ def save_review(assignment: Assignment, data: dict, *, submit: bool, actor) -> R
 def check_review_transition(review: Review, new_state: str) -> None:
     """Refuse a move the table (``Review.TRANSITIONS``) does not allow: a submitted review
     never goes back to a draft."""
-    if new_state not in Review.TRANSITIONS[review.state]:
+    if new_state not in Review.TRANSITIONS[Review.State(review.state)]:
         raise ValidationError(_("Das Gutachten ist schon abgegeben."))
 
 
