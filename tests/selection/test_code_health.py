@@ -2,6 +2,8 @@
 writes; the committee seat and its roles kept in step (also when the admin removes a seat);
 the reviewer's CSV export neutralises spreadsheet formulas (core/tables.py)."""
 
+import re
+
 import pytest
 
 from kohorte.accounts.models import Membership
@@ -118,3 +120,46 @@ def test_reviewer_export_neutralises_spreadsheet_formulas(committee, client):
     codes = [line.split(";")[0] for line in text.splitlines()[1:]]
     mine = reviewer.review_assignments.filter(application__cohort=cohort).order_by("pk")
     assert codes == [a.code for a in mine] and codes
+
+
+def _page(response) -> bytes:
+    """The page without its per-request tokens (CSRF, CSP nonce) and its own address (the
+    language switch links back to it)."""
+    path = response.request["PATH_INFO"].encode()
+    return re.sub(rb"[A-Za-z0-9+/=_-]{20,}", b"", response.content.replace(path, b"PATH"))
+
+
+def test_access_helpers_answer_the_same_404_for_missing_and_forbidden(committee, client):
+    """selection/access.py: a URL tells nothing about what exists."""
+    from kohorte.selection.models import Assignment, Conflict, Proposal
+
+    cohort, chair = committee["cohort"], committee["chair"]
+    services.assign_reviewers(cohort, actor=chair, seed=1, notify=False)
+    me, other = committee["reviewers"][:2]
+    theirs = Assignment.objects.filter(application__cohort=cohort, reviewer=other).first()
+    missing = Assignment.objects.order_by("-pk").first().pk + 1000
+    client.force_login(me)
+    forbidden = client.get(f"/kommission/{cohort.pk}/{theirs.pk}/")
+    absent = client.get(f"/kommission/{cohort.pk}/{missing}/")
+    assert forbidden.status_code == absent.status_code == 404
+    assert _page(forbidden) == _page(absent)
+    # a cohort the reviewer is not on, and one that does not exist
+    assert _page(client.get("/kommission/999999/")) == _page(
+        client.get(f"/kommission/{cohort.pk + 1}/")
+    )
+    # the chair: an application they are conflicted with reads like one that does not exist
+    conflicted = committee["applications"][0]
+    Conflict.objects.create(
+        application=conflicted, reviewer=chair, source=Conflict.Source.STAFF, reason="Nachbarin"
+    )
+    client.force_login(chair)
+    base = f"/verwaltung/auswahl/{cohort.pk}"
+    hidden = client.get(f"{base}/bewerbung/{conflicted.pk}/")
+    nowhere = client.get(f"{base}/bewerbung/{missing}/")
+    assert hidden.status_code == nowhere.status_code == 404
+    assert _page(hidden) == _page(nowhere)
+    assert not Proposal.objects.exists()
+    assert client.get(f"{base}/vorschlag/1/fortschritt/").status_code == 404
+    # a member of staff without the cohort: the same 404 as a cohort that does not exist
+    client.force_login(me)
+    assert _page(client.get(f"{base}/")) == _page(client.get("/verwaltung/auswahl/999999/"))

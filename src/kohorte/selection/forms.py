@@ -236,3 +236,19 @@ class WithdrawOfferForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Wird festgehalten; die Person erhält sie nicht."),
     )
+
+
+class OfferAnswerForm(forms.Form):
+    """The applicant's answer on the offer page (the link in the mail)."""
+
+    answer = forms.ChoiceField(choices=[("accept", _("annehmen")), ("decline", _("ablehnen"))])
+
+    def accepts(self) -> bool:
+        return self.cleaned_data["answer"] == "accept"
+
+
+class ReplacementForm(forms.Form):
+    """Staff confirm the next candidate: the application the page showed (the view compares it
+    with the candidate now, so that a changed situation is not confirmed blindly)."""
+
+    application = forms.IntegerField(min_value=1)

@@ -16,6 +16,7 @@ from kohorte.selection.explanations import rule_label
 from kohorte.selection.forms import (
     DecisionForm,
     LockForm,
+    ReplacementForm,
     WithdrawOfferForm,
 )
 from kohorte.selection.models import (
@@ -205,7 +206,9 @@ def offers(request, cohort_id):
         if expected in hidden:
             messages.error(request, _candidate_hidden())
             return redirect("selection:offers", cohort_id=cohort.pk)
-        if expected is None or request.POST.get("application") != str(expected):
+        form = ReplacementForm(request.POST)
+        confirmed = form.cleaned_data["application"] if form.is_valid() else None
+        if expected is None or confirmed != expected:
             messages.error(
                 request, _("Die Lage hat sich geändert; bitte prüfen Sie den neuen Vorschlag.")
             )
