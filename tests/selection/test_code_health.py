@@ -163,3 +163,16 @@ def test_access_helpers_answer_the_same_404_for_missing_and_forbidden(committee,
     # a member of staff without the cohort: the same 404 as a cohort that does not exist
     client.force_login(me)
     assert _page(client.get(f"{base}/")) == _page(client.get("/verwaltung/auswahl/999999/"))
+
+
+def test_a_decision_is_audited_with_the_outcome_before_and_after(committee):
+    chair, application = committee["chair"], committee["applications"][0]
+    services.record_decision(application, "waitlist", "erst Warteliste", actor=chair)
+    services.record_decision(application, "admit", "doch Zusage", actor=chair)
+    rows = list(
+        AuditLog.objects.filter(action="selection.decided", object_id=str(application.pk))
+        .order_by("pk")
+        .values_list("data", flat=True)
+    )
+    assert [(r["before"], r["after"]) for r in rows] == [(None, "waitlist"), ("waitlist", "admit")]
+    assert rows[1]["reason"] == "doch Zusage"

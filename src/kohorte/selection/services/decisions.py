@@ -132,6 +132,8 @@ def record_decision(
             "proposed": proposed,
             "reason": reason,
             "proposal": proposal.pk if proposal else None,
+            "before": previous.outcome if previous is not None else None,
+            "after": outcome,
         },
     )
     return decision
