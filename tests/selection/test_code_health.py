@@ -176,3 +176,34 @@ def test_a_decision_is_audited_with_the_outcome_before_and_after(committee):
     )
     assert [(r["before"], r["after"]) for r in rows] == [(None, "waitlist"), ("waitlist", "admit")]
     assert rows[1]["reason"] == "doch Zusage"
+
+
+def test_the_admin_changes_settings_through_a_service_with_before_and_after(committee, client):
+    from django.contrib.auth import get_user_model
+
+    cohort = committee["cohort"]
+    stored = SelectionSettings.objects.get(cohort=cohort)
+    admin = get_user_model().objects.create_superuser("root@example.org", "pw")
+    client.force_login(admin)
+    form = client.get(f"/admin/selection/selectionsettings/{stored.pk}/change/")
+    assert form.status_code == 200
+    data = {
+        "cohort": cohort.pk,
+        "reviews_per_application": 2,
+        "blind_fields": "[]",
+        "show_other_reviews": "on",
+        "disagreement_threshold": "1.5",
+        "shrinkage": "1",
+        "offer_days": 10,
+        "level_min": "{}",
+        "level_max": "{}",
+        "gender_min": "{}",
+        "gender_max": "{}",
+    }
+    response = client.post(f"/admin/selection/selectionsettings/{stored.pk}/change/", data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    row = AuditLog.objects.get(action="selection.settings_changed")
+    assert row.actor == admin
+    assert row.data["before"]["offer_days"] == 14 and row.data["after"]["offer_days"] == 10
+    assert row.data["before"]["reviews_per_application"] == 3
+    assert row.data["after"]["reviews_per_application"] == 2

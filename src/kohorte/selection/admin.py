@@ -25,6 +25,9 @@ class SelectionSettingsAdmin(admin.ModelAdmin):
     ]
     readonly_fields = ["assignment_seed"]
 
+    def save_model(self, request, obj, form, change):
+        services.save_settings(obj, actor=request.user)
+
 
 @admin.register(models.CommitteeMember)
 class CommitteeMemberAdmin(admin.ModelAdmin):

@@ -17,6 +17,7 @@ from kohorte.selection.services.committee import (
     remove_committee_member,
     reviewable,
     save_committee_member,
+    save_settings,
     set_constraints,
     settings_to_change,
 )
@@ -90,6 +91,7 @@ __all__ = [
     "reviewer_leaves",
     "save_committee_member",
     "save_review",
+    "save_settings",
     "set_constraints",
     "set_lock",
     "set_offer_status",

@@ -62,6 +62,41 @@ def set_constraints(cohort, *, actor, values: dict) -> SelectionSettings:
     return settings_
 
 
+SETTINGS_FIELDS = [
+    "reviews_per_application",
+    "blind_review",
+    "blind_fields",
+    "show_other_reviews",
+    "freeze_after_seeing_others",
+    "disagreement_threshold",
+    "shrinkage",
+    "offer_days",
+    *CONSTRAINT_FIELDS,
+]
+
+
+def _settings_dict(settings_: SelectionSettings) -> dict:
+    return {
+        k: str(v) if k in {"disagreement_threshold", "shrinkage"} else v
+        for k, v in model_to_dict(settings_, fields=SETTINGS_FIELDS).items()
+    }
+
+
+@transaction.atomic
+def save_settings(settings_: SelectionSettings, *, actor) -> SelectionSettings:
+    """Store the settings as changed in the admin's form. Audited with before and after."""
+    old = SelectionSettings.objects.filter(pk=settings_.pk).first() if settings_.pk else None
+    before = _settings_dict(old) if old else None
+    settings_.save()
+    log_action(
+        "selection.settings_changed",
+        actor=actor,
+        target=settings_.cohort,
+        data={"before": before, "after": _settings_dict(settings_)},
+    )
+    return settings_
+
+
 # --- the committee ---------------------------------------------------------------------------
 def _roles(member: CommitteeMember) -> set[str]:
     roles = {"chair"} if member.is_chair else set()
