@@ -41,7 +41,6 @@ def _logout(page: Page, site: str):
 def story(site, django_user_model):
     from kohorte.catalog.models import Cohort
     from kohorte.selection import services
-    from kohorte.selection.models import CommitteeMember
     from kohorte.selection.setup import setup_cohort
     from tests.factories import make_applications, review_all
 
@@ -61,11 +60,11 @@ def story(site, django_user_model):
         users[key] = django_user_model.objects.create_user(
             f"{key}@example.org", "pw", first_name=key.upper(), last_name="Gutachter"
         )
-        CommitteeMember.objects.create(cohort=cohort, user=users[key], authority=authority)
+        services.add_committee_member(cohort, users[key], actor=None, authority=authority)
     users["chair"] = django_user_model.objects.create_user(
         "chair@example.org", "pw", first_name="Carla", last_name="Vorsitz"
     )
-    CommitteeMember.objects.create(cohort=cohort, user=users["chair"], is_chair=True, reviews=False)
+    services.add_committee_member(cohort, users["chair"], actor=None, is_chair=True, reviews=False)
     from allauth.account.models import EmailAddress
 
     for user in users.values():
@@ -83,7 +82,7 @@ def _offer_link(site: str, smtp_server, application, kind: str) -> str:
 
 def test_selection_story(page: Page, story, smtp_server):
     from kohorte.admissions.models import Application
-    from kohorte.selection import optimiser
+    from kohorte.selection import services
     from kohorte.selection.models import Assignment, Decision, Offer
     from kohorte.teaching.models import Participation
 
@@ -139,7 +138,7 @@ def test_selection_story(page: Page, story, smtp_server):
     expect(page.get_by_text("Der Vorschlag ist berechnet.")).to_be_visible()
     expect(page.get_by_role("status").filter(has_text="Erklärungen")).to_be_visible()
     # the worker computes the explanations; the page polls and says when they are ready
-    optimiser.explain(cohort.proposals.latest("created_at").pk)
+    services.explain(cohort.proposals.latest("created_at").pk)
     expect(page.get_by_text("Erklärungen und Ersatztabelle sind fertig.")).to_be_visible()
     page.reload()
     expect(page.get_by_text(re.compile("Ausgewählt mit einem Abstand")).first).to_be_visible()

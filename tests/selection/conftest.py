@@ -3,7 +3,7 @@ import pytest
 from kohorte.admissions import services as admissions
 from kohorte.catalog.models import Cohort
 from kohorte.selection import services
-from kohorte.selection.models import CommitteeMember, SelectionSettings
+from kohorte.selection.models import SelectionSettings
 from kohorte.selection.setup import setup_cohort
 from tests.factories import complete, make_applications, pdf
 
@@ -27,12 +27,12 @@ def committee(demo_catalog, django_user_model):
         user = django_user_model.objects.create_user(
             f"reviewer{i}@example.org", "pw", first_name=f"Rita{i}", last_name="Richter"
         )
-        CommitteeMember.objects.create(cohort=cohort, user=user, authority=authority)
+        services.add_committee_member(cohort, user, actor=None, authority=authority)
         reviewers.append(user)
     chair = django_user_model.objects.create_user(
         "chair@example.org", "pw", first_name="Carla", last_name="Chair"
     )
-    CommitteeMember.objects.create(cohort=cohort, user=chair, is_chair=True, reviews=False)
+    services.add_committee_member(cohort, chair, actor=None, is_chair=True, reviews=False)
     return {"cohort": cohort, "applications": applications, "reviewers": reviewers, "chair": chair}
 
 

@@ -13,7 +13,6 @@ from kohorte.core.models import AuditLog
 from kohorte.selection import optimiser, services
 from kohorte.selection.models import (
     Assignment,
-    CommitteeMember,
     Conflict,
     Review,
     SelectionSettings,
@@ -38,8 +37,8 @@ def conflicted(committee, django_user_model):
     settings_ = SelectionSettings.for_cohort(cohort)
     settings_.seats = 4
     settings_.save()
-    proposal = optimiser.propose(cohort, actor=chair, seed=1)
-    proposal = optimiser.explain(proposal.pk)
+    proposal = services.propose(cohort, actor=chair, seed=1)
+    proposal = services.explain(proposal.pk)
     services.follow_proposal(cohort, actor=chair)
     result = proposal.data["result"]
     numbers = committee_numbers(cohort)
@@ -62,7 +61,7 @@ def conflicted(committee, django_user_model):
             application=by_pk[pk], reviewer=chair, source=Conflict.Source.STAFF, reason="Nachbar"
         )
     free = django_user_model.objects.create_user("chair2@example.org", "pw", first_name="Frida")
-    CommitteeMember.objects.create(cohort=cohort, user=free, is_chair=True, reviews=False)
+    services.add_committee_member(cohort, free, actor=None, is_chair=True, reviews=False)
     return {
         "cohort": cohort,
         "proposal": proposal,

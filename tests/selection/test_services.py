@@ -99,9 +99,9 @@ def _decide_and_offer(committee):
     settings_.save()
     services.assign_reviewers(cohort, actor=committee["chair"], seed=1)
     review_all(cohort)
-    proposal = optimiser.propose(cohort, actor=committee["chair"], seed=3)
+    proposal = services.propose(cohort, actor=committee["chair"], seed=3)
     assert proposal.state == Proposal.State.SOLVED
-    optimiser.explain(proposal.pk)
+    services.explain(proposal.pk)
     proposal.refresh_from_db()
     assert proposal.state == Proposal.State.EXPLAINED and proposal.progress == 100
     assert set(proposal.data["result"]["explanations"]) == {
@@ -175,7 +175,7 @@ def test_infeasible_rules_give_a_clear_answer(committee):
     settings_.save()
     services.assign_reviewers(cohort, actor=committee["chair"], seed=1)
     review_all(cohort)
-    proposal = optimiser.propose(cohort, actor=committee["chair"])
+    proposal = services.propose(cohort, actor=committee["chair"])
     assert proposal.state == Proposal.State.INFEASIBLE
     assert set(proposal.data["result"]["conflicts"]) == {
         "seats",

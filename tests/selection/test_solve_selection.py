@@ -8,7 +8,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from kohorte.selection import optimiser, services
+from kohorte.selection import services
 from tests.factories import review_all
 
 INSTANCE = {
@@ -44,8 +44,8 @@ def test_round_trip_gives_the_stored_proposal(committee, tmp_path):
     settings_.save()
     services.assign_reviewers(cohort, actor=committee["chair"], seed=1)
     review_all(cohort)
-    proposal = optimiser.propose(cohort, actor=committee["chair"], seed=3)
-    optimiser.explain(proposal.pk)
+    proposal = services.propose(cohort, actor=committee["chair"], seed=3)
+    services.explain(proposal.pk)
     proposal.refresh_from_db()
     exported = tmp_path / "export.json"
     call_command("export_selection", cohort.slug, "-o", str(exported))

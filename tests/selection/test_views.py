@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 
 from kohorte.accounts.models import Membership
 from kohorte.comms.models import OutboxMessage
-from kohorte.selection import optimiser, services
+from kohorte.selection import services
 from kohorte.selection.models import Assignment, Conflict
 from tests.factories import CohortFactory, make_applications, review_all
 
@@ -137,8 +137,8 @@ def decided(committee):
     cohort = committee["cohort"]
     services.assign_reviewers(cohort, actor=committee["chair"], seed=1)
     review_all(cohort)
-    proposal = optimiser.propose(cohort, actor=committee["chair"], seed=1)
-    optimiser.explain(proposal.pk)
+    proposal = services.propose(cohort, actor=committee["chair"], seed=1)
+    services.explain(proposal.pk)
     services.follow_proposal(cohort, actor=committee["chair"])
     return proposal
 

@@ -46,12 +46,13 @@ def _member(email_local, first, last, authority, cohort, *, is_chair=False, revi
         user = User(email=email, first_name=first, last_name=last)
         user.set_unusable_password()
         user.save()
-    member, _created = CommitteeMember.objects.get_or_create(
-        cohort=cohort,
-        user=user,
-        defaults={"is_chair": is_chair, "reviews": reviews, "authority": authority},
-    )
-    return member
+    return _seat(cohort, user, is_chair=is_chair, reviews=reviews, authority=authority)
+
+
+def _seat(cohort, user, **fields):
+    """The member's seat (with the roles it grants, through the service), once."""
+    member = CommitteeMember.objects.filter(cohort=cohort, user=user).first()
+    return member or services.add_committee_member(cohort, user, actor=None, **fields)
 
 
 def _quality(application, rng) -> float:
@@ -86,9 +87,7 @@ def _write_reviews(cohort, assignments, offsets, rng, criteria) -> None:
 
 def _committee(cohort, chair):
     members = [_member(*row[:4], cohort) for row in COMMITTEE]
-    CommitteeMember.objects.get_or_create(
-        cohort=cohort, user=chair, defaults={"is_chair": True, "reviews": False}
-    )
+    _seat(cohort, chair, is_chair=True, reviews=False)
     return {m.user_id: row[4] for m, row in zip(members, COMMITTEE, strict=True)}
 
 
@@ -119,11 +118,7 @@ def _current(cohort, reviewer, chair) -> None:
     )
     _write_reviews(cohort, assignments, offsets, rng, criteria)
     # Greta Gutachter joins late as a fourth opinion on a few applications: open to try
-    CommitteeMember.objects.get_or_create(
-        cohort=cohort,
-        user=reviewer,
-        defaults={"authority": "Bundesamt für Migration und Flüchtlinge"},
-    )
+    _seat(cohort, reviewer, authority="Bundesamt für Migration und Flüchtlinge")
     services.detect_conflicts(cohort)
     blocked = set(
         reviewer.review_conflicts.filter(application__cohort=cohort).values_list(
@@ -134,8 +129,8 @@ def _current(cohort, reviewer, chair) -> None:
         Assignment.objects.create(
             application=application, reviewer=reviewer, source=Assignment.Source.MANUAL
         )
-    proposal = optimiser.propose(cohort, actor=chair, seed=2026)
-    optimiser.explain(proposal.pk)
+    proposal = services.propose(cohort, actor=chair, seed=2026)
+    services.explain(proposal.pk)
     services.follow_proposal(cohort, actor=chair)
     # one departure, with its reason
     admitted = Decision.objects.filter(
@@ -208,8 +203,8 @@ def _past(cohort, chair, staff) -> None:
         rng,
         criteria,
     )
-    proposal = optimiser.propose(cohort, actor=chair, seed=2024)
-    optimiser.explain(proposal.pk)
+    proposal = services.propose(cohort, actor=chair, seed=2024)
+    services.explain(proposal.pk)
     services.follow_proposal(cohort, actor=chair)
     # everyone offered a place answered long ago: all accept but one, whose place moved on
     admitted = Decision.objects.filter(

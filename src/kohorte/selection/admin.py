@@ -1,7 +1,7 @@
 from django.contrib import admin
 from modeltranslation.admin import TranslationTabularInline
 
-from kohorte.selection import models
+from kohorte.selection import models, services
 
 
 class CriterionInline(TranslationTabularInline):
@@ -12,12 +12,6 @@ class CriterionInline(TranslationTabularInline):
 class ConflictRuleInline(admin.TabularInline):
     model = models.ConflictRule
     extra = 0
-
-
-class CommitteeInline(admin.TabularInline):
-    model = models.CommitteeMember
-    extra = 0
-    autocomplete_fields = ["user"]
 
 
 @admin.register(models.SelectionSettings)
@@ -31,12 +25,27 @@ class SelectionSettingsAdmin(admin.ModelAdmin):
     ]
     readonly_fields = ["assignment_seed"]
 
+    def save_model(self, request, obj, form, change):
+        services.save_settings(obj, actor=request.user)
+
 
 @admin.register(models.CommitteeMember)
 class CommitteeMemberAdmin(admin.ModelAdmin):
     list_display = ["user", "cohort", "is_chair", "reviews", "capacity", "left_at"]
     list_filter = ["cohort", "is_chair"]
     autocomplete_fields = ["user"]
+
+    # A seat grants roles (accounts.Membership): the services keep both in step, with an
+    # audit row; removing a seat here removes its roles too.
+    def save_model(self, request, obj, form, change):
+        services.save_committee_member(obj, actor=request.user)
+
+    def delete_model(self, request, obj):
+        services.remove_committee_member(obj, actor=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for member in queryset.select_related("cohort", "user"):
+            services.remove_committee_member(member, actor=request.user)
 
 
 @admin.register(models.Criterion)

@@ -192,22 +192,19 @@ class ConstraintsForm(forms.Form):
                     initial[f"{prefix}_{bound}_{key}"] = value
         return initial
 
-    def save_to(self, settings_) -> None:
+    def constraints(self) -> dict:
+        """The validated rules as ``services.set_constraints`` takes them (the form saves
+        nothing)."""
         data = self.cleaned_data
-        settings_.seats = data["seats"]
-        settings_.max_per_authority = data.get("max_per_authority")
+        values = {"seats": data["seats"], "max_per_authority": data.get("max_per_authority")}
         for prefix, keys in BOUNDS:
             for bound in ("min", "max"):
-                setattr(
-                    settings_,
-                    f"{prefix}_{bound}",
-                    {
-                        key: data[f"{prefix}_{bound}_{key}"]
-                        for key, _label in keys
-                        if data.get(f"{prefix}_{bound}_{key}") is not None
-                    },
-                )
-        settings_.save()
+                values[f"{prefix}_{bound}"] = {
+                    key: data[f"{prefix}_{bound}_{key}"]
+                    for key, _label in keys
+                    if data.get(f"{prefix}_{bound}_{key}") is not None
+                }
+        return values
 
 
 class LockForm(forms.Form):
@@ -239,3 +236,19 @@ class WithdrawOfferForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Wird festgehalten; die Person erhält sie nicht."),
     )
+
+
+class OfferAnswerForm(forms.Form):
+    """The applicant's answer on the offer page (the link in the mail)."""
+
+    answer = forms.ChoiceField(choices=[("accept", _("annehmen")), ("decline", _("ablehnen"))])
+
+    def accepts(self) -> bool:
+        return self.cleaned_data["answer"] == "accept"
+
+
+class ReplacementForm(forms.Form):
+    """Staff confirm the next candidate: the application the page showed (the view compares it
+    with the candidate now, so that a changed situation is not confirmed blindly)."""
+
+    application = forms.IntegerField(min_value=1)

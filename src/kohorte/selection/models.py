@@ -29,7 +29,8 @@ class BlindField(models.TextChoices):
 
 
 class SelectionSettings(models.Model):
-    """How a cohort's selection runs. One row per cohort, created with defaults on first use."""
+    """How a cohort's selection runs. One row per cohort (``setup_cohort`` creates it; the
+    services that change it create it when missing); reading never writes."""
 
     cohort = models.OneToOneField(
         Cohort, on_delete=models.CASCADE, related_name="selection_settings"
@@ -89,8 +90,10 @@ class SelectionSettings(models.Model):
         return str(self.cohort)
 
     @classmethod
-    def for_cohort(cls, cohort):
-        return cls.objects.get_or_create(cohort=cohort)[0]
+    def for_cohort(cls, cohort) -> "SelectionSettings":
+        """The cohort's settings to read: the stored row, or the defaults (unsaved) if there is
+        none yet. Writes go through services (``committee.settings_to_change``)."""
+        return cls.objects.filter(cohort=cohort).first() or cls(cohort=cohort)
 
     def hidden(self) -> set[str]:
         return set(self.blind_fields) if self.blind_review else set()
@@ -166,19 +169,6 @@ class CommitteeMember(models.Model):
 
     def __str__(self):
         return str(self.user)
-
-    def save(self, *args, **kwargs):
-        """The roles that grant access (accounts.Membership) follow the committee seat."""
-        from kohorte.accounts.models import Membership
-
-        super().save(*args, **kwargs)
-        roles = {"chair"} if self.is_chair else set()
-        if self.reviews:
-            roles.add("reviewer")
-        for role in roles:
-            Membership.objects.get_or_create(user=self.user, role=role, cohort=self.cohort)
-        if not self.is_chair:
-            Membership.objects.filter(user=self.user, role="chair", cohort=self.cohort).delete()
 
 
 class ConflictRule(models.Model):
@@ -271,6 +261,17 @@ class Assignment(models.Model):
 class Review(models.Model):
     """One reviewer's assessment of one application: a score per criterion, a confidence."""
 
+    class State(models.TextChoices):  # derived from ``submitted_at``, not stored
+        DRAFT = "draft", _("Entwurf")
+        SUBMITTED = "submitted", _("abgegeben")
+
+    # Only services.set_review_state moves a review: a submitted one stays submitted (a
+    # revision is audited with the old and new scores).
+    TRANSITIONS = {
+        State.DRAFT: {State.DRAFT, State.SUBMITTED},
+        State.SUBMITTED: {State.SUBMITTED},
+    }
+
     class Confidence(models.IntegerChoices):
         LOW = 1, _("eher unsicher")
         MEDIUM = 2, _("recht sicher")
@@ -299,6 +300,10 @@ class Review(models.Model):
 
     def __str__(self):
         return str(self.assignment)
+
+    @property
+    def state(self) -> str:
+        return self.State.SUBMITTED if self.submitted_at else self.State.DRAFT
 
 
 class Score(models.Model):
@@ -352,6 +357,13 @@ class Proposal(models.Model):
         SOLVED = "solved", _("gelöst, Erklärungen folgen")
         EXPLAINED = "explained", _("gelöst und erklärt")
         INFEASIBLE = "infeasible", _("nicht lösbar")
+
+    # A proposal is created solved or infeasible; only services.set_proposal_state moves it.
+    TRANSITIONS = {
+        State.SOLVED: {State.EXPLAINED},
+        State.EXPLAINED: set(),
+        State.INFEASIBLE: set(),
+    }
 
     cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="proposals")
     state = models.CharField(max_length=20, choices=State.choices)

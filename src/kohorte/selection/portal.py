@@ -13,7 +13,7 @@ from kohorte.admissions.outcomes import DecisionStatus
 from kohorte.comms.models import OutboxMessage
 from kohorte.selection import services
 from kohorte.selection.models import Decision, Offer, Proposal
-from kohorte.selection.optimiser import application_pk
+from kohorte.selection.proposal_format import ProposalData, application_pk
 
 RELEASED = [
     OutboxMessage.State.QUEUED,
@@ -52,8 +52,9 @@ def waitlist_position(application) -> int | None:
     proposal = Proposal.current(cohort)
     order: dict[int, tuple] = {}
     if proposal is not None:
-        lottery = proposal.data.get("result", {}).get("lottery", {})
-        for row in proposal.data.get("applicants", []):
+        stored = ProposalData.of(proposal)
+        lottery = stored.lottery
+        for row in stored.applicants:
             pk = application_pk(row["id"])
             order[pk] = (-(row.get("score") or 0), lottery.get(row["id"], 0))
     last = (float("inf"), 0)

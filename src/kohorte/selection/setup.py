@@ -13,7 +13,7 @@ RUBRIC = Path(__file__).parent / "data" / "rubric.yaml"
 
 @transaction.atomic
 def setup_cohort(cohort) -> SelectionSettings:
-    settings_ = SelectionSettings.for_cohort(cohort)
+    settings_ = SelectionSettings.objects.get_or_create(cohort=cohort)[0]
     if not cohort.criteria.exists():
         for position, item in enumerate(yaml.safe_load(RUBRIC.read_text("utf-8"))):
             fields = {"cohort": cohort, "position": position, "key": item["key"]}

@@ -5,12 +5,12 @@ from datetime import timedelta
 from django.tasks import task
 
 from kohorte.core.schedule import scheduled_job
-from kohorte.selection import optimiser, services
+from kohorte.selection import services
 
 
 @task()
 def explain_proposal(proposal_id: int) -> int:
-    return optimiser.explain(proposal_id).progress
+    return services.explain(proposal_id).progress
 
 
 @scheduled_job("selection.expire_offers", every=timedelta(hours=1))

@@ -12,8 +12,6 @@ The operator's command ``kohorte manage export_selection`` is not filtered: it r
 server's rights, not as a person of the committee.
 """
 
-import copy
-
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, override
 
@@ -65,56 +63,21 @@ def redact_proposal(data: dict, hidden: set[int], *, placeholder: str = HIDDEN_K
     selected applications left, so it cannot be used to work out a hidden score. A ``redacted``
     entry says how many were left out. Explanation texts that named a hidden application are
     written anew from the redacted details."""
+    from kohorte.selection import proposal_format as fmt
     from kohorte.selection.explanations import sentence
-    from kohorte.selection.optimiser import applicant_id
 
-    data = copy.deepcopy(data)
-    ids = {applicant_id(pk) for pk in hidden}
-    rows = data.get("applicants", [])
-    ids &= {r["id"] for r in rows}
-    if not ids:
-        return data
-    data["applicants"] = [r for r in rows if r["id"] not in ids]
-    result = data.get("result", {})
+    def rewrite(detail: dict, lock_reason: str) -> str:
+        with override("de"):
+            shown = {**detail, "blocked_by": keys_for_text(detail["blocked_by"])}
+            return sentence(shown, lock_reason)
 
-    def keys(values):
-        return [_key(k, ids, placeholder) for k in values]
-
-    result["selected"] = [k for k in result.get("selected", []) if k not in ids]
-    scores = {r["id"]: r["score"] or 0 for r in data["applicants"]}
-    result["objective"] = round(sum(scores.get(k, 0) for k in result["selected"]), 2)
-    result["binding"] = keys(result.get("binding", []))
-    result["conflicts"] = keys(result.get("conflicts", []))
-    result["lottery"] = {k: v for k, v in result.get("lottery", {}).items() if k not in ids}
-    details = {}
-    for k, d in result.get("details", {}).items():
-        if k in ids:
-            continue
-        details[k] = {**d, "blocked_by": keys(d.get("blocked_by", []))}
-    reasons = {r["id"]: r.get("lock_reason", "") for r in data["applicants"]}
-    explanations = {}
-    for k, text in result.get("explanations", {}).items():
-        if k in ids:
-            continue
-        if k in details and details[k]["blocked_by"] != result["details"][k].get("blocked_by"):
-            with override("de"):
-                shown = {**details[k], "blocked_by": keys_for_text(details[k]["blocked_by"])}
-                text = sentence(shown, reasons.get(k, ""))
-        explanations[k] = text
-    result["details"] = details
-    result["explanations"] = explanations
-    replacements = {}
-    for k, r in result.get("replacements", {}).items():
-        if k in ids:
-            continue
-        entry = {**r, "dropped": keys(r.get("dropped", []))}
-        if entry.get("next") in ids:
-            entry["next"] = None
-            entry["next_hidden"] = True
-        replacements[k] = entry
-    result["replacements"] = replacements
-    data["redacted"] = {"applicants": len(ids), "reason": "conflict_of_interest"}
-    return data
+    return fmt.redacted(
+        data,
+        {fmt.applicant_id(pk) for pk in hidden},
+        rename=lambda k, ids: _key(k, ids, placeholder),
+        rewrite=rewrite,
+        reason="conflict_of_interest",
+    )
 
 
 def keys_for_text(values: list[str]) -> list[str]:

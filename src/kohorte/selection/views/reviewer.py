@@ -4,58 +4,36 @@ Every page here is reached through an assignment of the person asking; a conflic
 assignment, so a reviewer cannot open, by URL or otherwise, an application they conflict with.
 Templates get the blind view (blind.py), never the Application."""
 
-import csv
-import io
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kohorte.admissions.models import Document
 from kohorte.catalog.models import Cohort
-from kohorte.core.access import login_and
+from kohorte.core import tables
 from kohorte.core.forms import add_errors
 from kohorte.core.uploads import private_file_response
-from kohorte.selection import services
+from kohorte.selection import access, services
+from kohorte.selection.access import member_view
 from kohorte.selection.blind import application_view
 from kohorte.selection.forms import ConflictForm, DeclareForm, ReviewForm
-from kohorte.selection.models import Assignment, CommitteeMember, Review, SelectionSettings
-from kohorte.selection.rules import is_committee
-
-
-def _is_member(user) -> bool:
-    return user.memberships.filter(role__in=["reviewer", "chair"]).exists()
-
-
-member_view = login_and(_is_member)
+from kohorte.selection.models import Assignment, Review, SelectionSettings
 
 
 def _cohort(request, cohort_id) -> Cohort:
-    cohort = get_object_or_404(Cohort.objects.select_related("program"), pk=cohort_id)
-    if not is_committee(request.user, cohort):
-        raise Http404
-    return cohort
+    return access.get_cohort_for_reviewer(request.user, cohort_id)
 
 
 def _mine(request, cohort):
-    return (
-        Assignment.objects.filter(application__cohort=cohort, reviewer=request.user)
-        .select_related("review")
-        .order_by("pk")
-    )
+    return access.assignments_of_reviewer(request.user, cohort)
 
 
 def _assignment(request, cohort, pk) -> Assignment:
-    return get_object_or_404(
-        Assignment.objects.select_related("application__applicant", "application__cohort__program"),
-        pk=pk,
-        reviewer=request.user,
-        application__cohort=cohort,
-    )
+    return access.get_assignment_for_reviewer(request.user, cohort, pk)
 
 
 @member_view
@@ -80,7 +58,7 @@ def home(request):
 @member_view
 def assignments(request, cohort_id):
     cohort = _cohort(request, cohort_id)
-    member = CommitteeMember.objects.filter(cohort=cohort, user=request.user).first()
+    member = access.get_member_for_reviewer(request.user, cohort)
     declare_form = DeclareForm(
         request.POST or None,
         initial={"authorities": member.declared_authorities if member else ""},
@@ -239,31 +217,24 @@ def export(request, cohort_id):
     """My reviews as CSV: codes, never names."""
     cohort = _cohort(request, cohort_id)
     criteria = list(cohort.criteria.all())
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";")
-    writer.writerow(
-        [
-            _("Bewerbung"),
-            *[c.label for c in criteria],
-            _("gewichtete Note"),
-            _("Sicherheit"),
-            _("abgegeben"),
-        ]
-    )
+    columns = [
+        _("Bewerbung"),
+        *[tables.safe(c.label) for c in criteria],  # staff write the labels: neutralised too
+        _("gewichtete Note"),
+        _("Sicherheit"),
+        _("abgegeben"),
+    ]
+    rows = []
     for a in _mine(request, cohort).prefetch_related("review__scores"):
         review = getattr(a, "review", None)
         values = {s.criterion_id: s.value for s in review.scores.all()} if review else {}
-        writer.writerow(
-            [
-                a.code,
-                *[values.get(c.pk) or "" for c in criteria],
-                review.total if review and review.total is not None else "",
-                review.get_confidence_display() if review and review.confidence else "",
-                review.submitted_at.isoformat() if review and review.submitted_at else "",
-            ]
-        )
-    response = HttpResponse(
-        ("\ufeff" + out.getvalue()).encode(), content_type="text/csv; charset=utf-8"
-    )
-    response["Content-Disposition"] = f'attachment; filename="gutachten-{cohort.slug}.csv"'
-    return response
+        cells = [
+            a.code,
+            *[values.get(c.pk) or "" for c in criteria],
+            review.total if review and review.total is not None else "",
+            review.get_confidence_display() if review and review.confidence else "",
+            review.submitted_at.isoformat() if review and review.submitted_at else "",
+        ]
+        rows.append(dict(zip(columns, cells, strict=True)))
+    # core/tables.py: the same CSV as every other download, spreadsheet formulas neutralised
+    return tables.response(rows, columns, "csv", f"gutachten-{cohort.slug}", _("Gutachten"))

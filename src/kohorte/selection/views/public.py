@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from kohorte.selection import services
+from kohorte.selection.forms import OfferAnswerForm
 
 
 @require_http_methods(["GET", "POST"])
@@ -18,10 +19,10 @@ def offer(request, token):
         return render(request, "selection/offer_invalid.html", status=404)
     problem = services.offer_problem(found)
     if request.method == "POST" and problem is None:
-        answer = request.POST.get("answer")
-        if answer in {"accept", "decline"}:
+        form = OfferAnswerForm(request.POST)
+        if form.is_valid():
             try:
-                found = services.respond_to_offer(found, answer == "accept")
+                found = services.respond_to_offer(found, form.accepts())
             except ValidationError as error:
                 messages.error(request, " ".join(error.messages))
                 found.refresh_from_db()

@@ -1,0 +1,257 @@
+"""The chair's decisions: locks, the proposal's suggestion, decisions, their mails."""
+
+from datetime import datetime, time
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kohorte.admissions.models import Application
+from kohorte.comms import services as mail
+from kohorte.comms.models import OutboxMessage
+from kohorte.core.audit import log_action
+from kohorte.selection.models import (
+    Conflict,
+    Decision,
+    Lock,
+    Offer,
+    Proposal,
+)
+from kohorte.selection.proposal_format import ProposalData, application_pk
+from kohorte.selection.services.offers import (
+    UNSENT_MAIL,
+    cancel_mail,
+    create_offer,
+    mail_about,
+    offer_mail,
+    set_offer_status,
+)
+
+
+@transaction.atomic
+def set_lock(application: Application, kind: str | None, reason: str, *, actor) -> None:
+    """Put an applicant in or out of the optimiser's cohort (or lift it), with a reason.
+    Audited with the lock before and after."""
+    old = Lock.objects.filter(application=application).first()
+    before = {"kind": old.kind, "reason": old.reason} if old else None
+    if kind in (None, ""):
+        Lock.objects.filter(application=application).delete()
+        log_action(
+            "selection.unlocked",
+            actor=actor,
+            target=application,
+            data={"before": before, "after": None},
+        )
+        return
+    if not reason.strip():
+        raise ValidationError({"reason": _("Bitte begründen Sie die Festlegung.")})
+    Lock.objects.update_or_create(
+        application=application,
+        defaults={"kind": kind, "reason": reason.strip(), "created_by": actor},
+    )
+    log_action(
+        "selection.locked",
+        actor=actor,
+        target=application,
+        data={
+            "kind": kind,
+            "reason": reason,
+            "before": before,
+            "after": {"kind": kind, "reason": reason.strip()},
+        },
+    )
+
+
+def proposed_outcomes(cohort, proposal) -> dict[int, str]:
+    """What the proposal suggests per application: admit (selected), waitlist (the next in
+    line who could be selected, as many as there are seats), reject (the rest)."""
+    if proposal is None or proposal.state == proposal.State.INFEASIBLE:
+        return {}
+    stored = ProposalData.of(proposal)
+    applicants = stored.applicants
+    selected = set(stored.selected)
+    lottery = stored.lottery
+    next_in_line = [
+        a["id"]
+        for a in sorted(applicants, key=lambda a: (-(a["score"] or 0), lottery.get(a["id"], 0)))
+        if a["id"] not in selected
+        and a["eligible"]
+        and a.get("lock") != "out"
+        and a.get("reviews", 1)
+    ]
+    waitlist = set(next_in_line[: stored.seats])
+    return {
+        application_pk(a["id"]): Decision.Outcome.ADMIT
+        if a["id"] in selected
+        else Decision.Outcome.WAITLIST
+        if a["id"] in waitlist
+        else Decision.Outcome.REJECT
+        for a in applicants
+    }
+
+
+@transaction.atomic
+def record_decision(
+    application: Application, outcome: str, reason: str, *, actor, proposal=None, proposed=None
+):
+    """The chair's decision. Departing from the proposal needs a reason. Audited with the
+    proposal that stood at that moment (``proposed``: its suggestion, if already known)."""
+    proposal = proposal or Proposal.current(application.cohort)
+    if proposed is None:
+        proposed = proposed_outcomes(application.cohort, proposal).get(application.pk, "")
+    reason = (reason or "").strip()
+    if Conflict.objects.filter(application=application, reviewer=actor).exists():
+        raise ValidationError(
+            _("Sie sind bei dieser Bewerbung befangen; eine andere Person muss entscheiden.")
+        )
+    if proposed and outcome != proposed and not reason:
+        raise ValidationError(
+            {"reason": _("Sie weichen vom Vorschlag ab. Bitte begründen Sie die Entscheidung.")}
+        )
+    if Offer.objects.filter(application=application, status=Offer.Status.ACCEPTED).exists():
+        raise ValidationError(_("Das Angebot ist schon angenommen."))
+    previous = Decision.objects.filter(application=application, is_current=True).first()
+    if previous is not None and previous.outcome != outcome:
+        _retract_unsent(application, previous, actor=actor)
+    Decision.objects.filter(application=application, is_current=True).update(is_current=False)
+    decision = Decision.objects.create(
+        application=application,
+        outcome=outcome,
+        proposed=proposed,
+        reason=reason,
+        proposal=proposal,
+        decided_by=actor,
+    )
+    log_action(
+        "selection.decided",
+        actor=actor,
+        target=application,
+        data={
+            "outcome": outcome,
+            "proposed": proposed,
+            "reason": reason,
+            "proposal": proposal.pk if proposal else None,
+            "before": previous.outcome if previous is not None else None,
+            "after": outcome,
+        },
+    )
+    return decision
+
+
+def _retract_unsent(application: Application, previous: Decision, *, actor) -> None:
+    """A decision changes: cancel what the old one still had waiting in the outbox. A pending
+    offer whose mail is not out yet is withdrawn with it; one whose mail went out must first be
+    withdrawn explicitly (``withdraw_offer``), which tells the person."""
+    reason = _("Die Entscheidung wurde geändert.")
+    offer = (
+        Offer.objects.select_for_update()
+        .filter(application=application, status=Offer.Status.PENDING)
+        .first()
+    )
+    if offer is not None:
+        message = offer_mail(offer)
+        if message is not None and message.state not in UNSENT_MAIL:
+            raise ValidationError(
+                _(
+                    "Das Angebot an diese Person ist schon verschickt. Nehmen Sie es zuerst "
+                    "ausdrücklich zurück (mit Begründung; die Person erhält eine Mail), dann "
+                    "können Sie die Entscheidung ändern."
+                )
+            )
+        cancel_mail(message, actor=actor, reason=reason)
+        set_offer_status(
+            offer, Offer.Status.WITHDRAWN, actor=actor, data={"reason": reason, "mail": "cancelled"}
+        )
+    for message in mail_about(previous):
+        if message.state in {OutboxMessage.State.HELD, OutboxMessage.State.QUEUED}:
+            cancel_mail(message, actor=actor, reason=reason)
+
+
+@transaction.atomic
+def follow_proposal(cohort, *, actor) -> int:
+    """Record the proposal's outcome for every application that has no decision yet."""
+    proposal = Proposal.current(cohort)
+    outcomes = proposed_outcomes(cohort, proposal)
+    decided = set(
+        Decision.objects.filter(application__cohort=cohort, is_current=True).values_list(
+            "application_id", flat=True
+        )
+    )
+    count = 0
+    for application in Application.objects.filter(pk__in=set(outcomes) - decided):
+        outcome = outcomes[application.pk]
+        record_decision(application, outcome, "", actor=actor, proposal=proposal, proposed=outcome)
+        count += 1
+    return count
+
+
+def decision_send_time(cohort) -> datetime:
+    """The decision date (by 15 July in the brochure), 9:00 Berlin time."""
+    return timezone.make_aware(datetime.combine(cohort.decision_on, time(9, 0)))
+
+
+@transaction.atomic
+def prepare_decision_mails(cohort, *, actor):
+    """Every current decision gets its mail, held in one batch for review and scheduled for the
+    decision date (held without a date if that is past). Admitted applicants get an offer."""
+    send_at = decision_send_time(cohort)
+    batch = mail.open_event_batch(
+        label=_("Auswahlentscheidungen – %(cohort)s") % {"cohort": cohort.name},
+        description=_("Zusagen mit Angebot, Wartelisten-Mitteilungen und Absagen."),
+        scheduled_for=send_at,
+        actor=actor,
+    )
+    decisions = Decision.objects.filter(application__cohort=cohort, is_current=True).select_related(
+        "application__applicant", "application__cohort__program"
+    )
+    already = set(
+        Offer.objects.filter(
+            application__cohort=cohort,
+            status__in=[Offer.Status.PENDING, Offer.Status.ACCEPTED],
+        ).values_list("application_id", flat=True)
+    )
+    start = max(send_at, timezone.now())
+    for decision in decisions:
+        application = decision.application
+        if decision.outcome == Decision.Outcome.ADMIT:
+            if application.pk not in already:
+                create_offer(application, actor=actor, batch=batch, start=start)
+            continue
+        mail.queue_mail(
+            "decision.waitlisted"
+            if decision.outcome == Decision.Outcome.WAITLIST
+            else "decision.rejected",
+            to=application.applicant.email,
+            user=application.applicant,
+            context={"program_title": cohort.program.title, "cohort_name": cohort.name},
+            concerning=decision,
+            batch=batch,
+        )
+    mail.close_event_batch(batch)
+    log_action("selection.decision_mails", actor=actor, target=cohort, data={"batch": batch.pk})
+    return batch
+
+
+@transaction.atomic
+def offer_replacement(application: Application, *, actor):
+    """Staff confirm the next candidate for a free place: a decision and an offer, sent now."""
+    if Offer.objects.filter(
+        application=application, status__in=[Offer.Status.PENDING, Offer.Status.ACCEPTED]
+    ).exists():
+        raise ValidationError(_("Diese Person hat schon ein offenes Angebot."))
+    replaced = (
+        Offer.objects.filter(
+            application__cohort=application.cohort,
+            status__in=[Offer.Status.DECLINED, Offer.Status.EXPIRED, Offer.Status.WITHDRAWN],
+        )
+        .order_by("-responded_at", "-created_at")
+        .first()
+    )
+    record_decision(
+        application,
+        Decision.Outcome.ADMIT,
+        _("Nachrücken auf einen frei gewordenen Platz (Ersatztabelle des Vorschlags)."),
+        actor=actor,
+    )
+    return create_offer(application, actor=actor, replaces=replaced)

@@ -1,0 +1,81 @@
+"""The optimiser's proposals: a new one (solved at once), its explanations (in the background),
+and the one transition function for a proposal's state."""
+
+import secrets
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from kohorte.core.audit import log_action
+from kohorte.selection import optimiser
+from kohorte.selection import proposal_format as fmt
+from kohorte.selection.models import Proposal
+
+
+def set_proposal_state(proposal: Proposal, new_state: str, *, actor=None, **fields) -> None:
+    """The one place that moves a proposal between states (``Proposal.TRANSITIONS``); refuses
+    illegal moves (also when another process moved it meanwhile) and writes the audit row."""
+    old_state = proposal.state
+    if new_state not in Proposal.TRANSITIONS[Proposal.State(old_state)]:
+        raise ValidationError(_("Dieser Vorschlag lässt sich so nicht mehr ändern."))
+    updated = Proposal.objects.filter(pk=proposal.pk, state=old_state).update(
+        state=new_state, **fields
+    )
+    if not updated:
+        raise ValidationError(_("Dieser Vorschlag lässt sich so nicht mehr ändern."))
+    proposal.state = new_state
+    for name, value in fields.items():
+        setattr(proposal, name, value)
+    log_action(
+        f"selection.proposal_{new_state}",
+        actor=actor,
+        target=proposal.cohort,
+        data={"proposal": proposal.pk, "state": {"old": old_state, "new": new_state}},
+    )
+
+
+@transaction.atomic
+def propose(cohort, *, actor, seed: int | None = None) -> Proposal:
+    """Solve now (well under a second), store inputs and result; explanations follow in the
+    background (``explain``)."""
+    seed = seed if seed is not None else secrets.randbelow(10**6)
+    data = optimiser.solve(cohort, seed)
+    feasible = fmt.ProposalData(data).result["feasible"]
+    proposal = Proposal.objects.create(
+        cohort=cohort,
+        state=Proposal.State.SOLVED if feasible else Proposal.State.INFEASIBLE,
+        seed=seed,
+        data=data,
+        created_by=actor,
+    )
+    log_action(
+        "selection.proposed",
+        actor=actor,
+        target=cohort,
+        data={"proposal": proposal.pk, "seed": seed, "feasible": feasible},
+    )
+    if feasible:
+        from kohorte.selection.tasks import explain_proposal
+
+        transaction.on_commit(lambda: explain_proposal.enqueue(proposal.pk))
+    return proposal
+
+
+def explain(proposal_id: int) -> Proposal:
+    """Explanations for every applicant and the replacement table (the worker runs this)."""
+    proposal = Proposal.objects.select_related("cohort").get(pk=proposal_id)
+    if proposal.state != Proposal.State.SOLVED:
+        return proposal
+    data = proposal.data
+    step = max(1, len(fmt.ProposalData(data).applicants) // 50)
+
+    def progress(done, total):
+        if done % step == 0 or done == total:
+            Proposal.objects.filter(pk=proposal.pk).update(progress=round(99 * done / total))
+
+    optimiser.explain_data(data, proposal.seed, progress=progress)
+    with transaction.atomic():
+        set_proposal_state(proposal, Proposal.State.EXPLAINED, data=data, progress=100)
+    proposal.refresh_from_db()
+    return proposal
