@@ -14,6 +14,7 @@ from django.utils.translation import override
 from kohorte.admissions.models import Application
 from kohorte.comms import services as mail
 from kohorte.comms.models import OutboxMessage
+from kohorte.core import transitions
 from kohorte.core.audit import log_action
 from kohorte.core.formatting import in_language
 from kohorte.core.tokens import hash_token, new_token, plausible
@@ -102,17 +103,14 @@ def set_offer_status(offer: Offer, new_status: str, *, actor=None, data=None, **
     illegal transitions (also when another request changed the offer meanwhile) and writes the
     audit row ``selection.offer_<new status>`` on the application, with the old and new
     status and ``data``."""
-    old_status = offer.status
-    if new_status not in Offer.TRANSITIONS[Offer.Status(old_status)]:
-        raise ValidationError(_("Dieses Angebot ist nicht mehr offen."))
-    updated = Offer.objects.filter(pk=offer.pk, status=old_status).update(
-        status=new_status, **fields
+    old_status = transitions.move(
+        offer,
+        "status",
+        new_status,
+        Offer.TRANSITIONS,
+        _("Dieses Angebot ist nicht mehr offen."),
+        **fields,
     )
-    if not updated:
-        raise ValidationError(_("Dieses Angebot ist nicht mehr offen."))
-    offer.status = new_status
-    for name, value in fields.items():
-        setattr(offer, name, value)
     log_action(
         f"selection.offer_{new_status}",
         actor=actor,

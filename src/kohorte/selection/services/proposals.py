@@ -3,10 +3,10 @@ and the one transition function for a proposal's state."""
 
 import secrets
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from kohorte.core import transitions
 from kohorte.core.audit import log_action
 from kohorte.selection import optimiser
 from kohorte.selection import proposal_format as fmt
@@ -16,17 +16,14 @@ from kohorte.selection.models import Proposal
 def set_proposal_state(proposal: Proposal, new_state: str, *, actor=None, **fields) -> None:
     """The one place that moves a proposal between states (``Proposal.TRANSITIONS``); refuses
     illegal moves (also when another process moved it meanwhile) and writes the audit row."""
-    old_state = proposal.state
-    if new_state not in Proposal.TRANSITIONS[Proposal.State(old_state)]:
-        raise ValidationError(_("Dieser Vorschlag lässt sich so nicht mehr ändern."))
-    updated = Proposal.objects.filter(pk=proposal.pk, state=old_state).update(
-        state=new_state, **fields
+    old_state = transitions.move(
+        proposal,
+        "state",
+        new_state,
+        Proposal.TRANSITIONS,
+        _("Dieser Vorschlag lässt sich so nicht mehr ändern."),
+        **fields,
     )
-    if not updated:
-        raise ValidationError(_("Dieser Vorschlag lässt sich so nicht mehr ändern."))
-    proposal.state = new_state
-    for name, value in fields.items():
-        setattr(proposal, name, value)
     log_action(
         f"selection.proposal_{new_state}",
         actor=actor,
