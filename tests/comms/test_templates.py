@@ -147,7 +147,7 @@ def test_filter_argument_must_be_a_placeholder_or_a_literal():
         "body_text": [
             "Zeile 2: Der Filter „default“ bekommt „no_such_value“, das ist kein Platzhalter. "
             "Text gehört in Anführungszeichen; erlaubte Platzhalter sind: application_url, "
-            "cohort_name, program_title, recipient_name, submitted_at."
+            "cohort_name, decision_on, program_title, recipient_name, submitted_at."
         ]
     }
     with pytest.raises(ValidationError) as error:

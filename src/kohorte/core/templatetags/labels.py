@@ -46,6 +46,18 @@ ACTION_LABELS = {
     "selection.offer_declined": _("Angebot abgelehnt"),
     "selection.offer_expired": _("Angebot abgelaufen"),
     "selection.offer_withdrawn": _("Angebot zurückgenommen"),
+    "selection.proposal_explained": _("Auswahlvorschlag erläutert"),
+    "selection.constraints_set": _("Regeln des Auswahlvorschlags geändert"),
+    "selection.member_added": _("Mitglied in die Kommission aufgenommen"),
+    "selection.member_changed": _("Kommissionsmitglied geändert"),
+    "selection.member_removed": _("Mitglied aus der Kommission entfernt"),
+    "selection.settings_changed": _("Einstellungen der Auswahl geändert"),
+    "application.draft_saved": _("Entwurf gespeichert"),
+    "accounts.role_granted": _("Rolle vergeben"),
+    "accounts.role_changed": _("Rolle geändert"),
+    "accounts.role_revoked": _("Rolle entzogen"),
+    "accounts.privileges_changed": _("Rechte geändert"),
+    "accounts.password_set_by_admin": _("Passwort durch Verwaltung gesetzt"),
 }
 
 
