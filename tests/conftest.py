@@ -82,6 +82,16 @@ def _fresh_page_cache():
 
 
 @pytest.fixture(autouse=True)
+def _german_after_each_test():
+    """A request to an /en/ page leaves English active in the test thread; the next test, in
+    whatever order, starts in German again."""
+    from django.utils import translation
+
+    yield
+    translation.activate("de")
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     """Hashing a password the production way takes about 0.4 s; tests create many accounts."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

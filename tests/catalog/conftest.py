@@ -33,12 +33,3 @@ def brochure(brochure_raw) -> str:
         assert text.count(wrong) == 1, wrong
         text = text.replace(wrong, right)
     return text
-
-
-@pytest.fixture(autouse=True)
-def _german_after_each_test():
-    """A request to an /en/ page leaves English active in the test thread; reset it."""
-    from django.utils import translation
-
-    yield
-    translation.activate("de")
