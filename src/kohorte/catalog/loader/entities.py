@@ -1,9 +1,5 @@
-"""Load a program, its modules and cohorts from a YAML data file (see data/ki-data-science.yaml).
-
-Loading is idempotent: rows are matched by their slugs (and stable UUIDs for calendar events),
-updated in place and never duplicated. It runs in one transaction: a broken file raises
-DataFileError naming the file, the line and the reason, and changes nothing.
-"""
+"""Writing the catalogue: each entity of the data file matched by its slug (or stable UUID),
+updated in place, validated with full_clean(), its children and assumptions replaced."""
 
 import uuid
 import zoneinfo
@@ -11,66 +7,18 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-import yaml
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.utils import timezone
 from modeltranslation.translator import translator
 
 from kohorte.catalog import models as m
-from kohorte.core.audit import log_action
+from kohorte.catalog.loader.parsing import LANGS, _Map, _Reader
 
-DEFAULT_DATA_FILE = Path(__file__).parent / "data" / "ki-data-science.yaml"
-LANGS = ("de", "en")
 # Namespace for the stable UIDs of sessions and events that a data file defines.
 UID_NAMESPACE = uuid.UUID("5d0f8a0e-6f51-4a53-9d55-2c7e6c2f6a11")
 
 
-class DataFileError(Exception):
-    def __init__(self, path: Path | str, line: int | None, reason: str):
-        self.path, self.line, self.reason = str(path), line, reason
-        super().__init__(f"{self.path}:{line or '?'}: {reason}")
-
-
-class _Map(dict):
-    """A YAML mapping that remembers the line it starts on and the line of each key."""
-
-    line: int = 0
-    key_lines: dict
-
-
-class _LineLoader(yaml.SafeLoader):
-    pass
-
-
-def _construct_mapping(loader, node):
-    loader.flatten_mapping(node)
-    mapping = _Map(loader.construct_mapping(node, deep=True))
-    mapping.line = node.start_mark.line + 1
-    mapping.key_lines = {k.value: k.start_mark.line + 1 for k, _ in node.value}
-    return mapping
-
-
-_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
-
-
-def parse_data_file(path: Path) -> _Map:
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise DataFileError(path, None, f"cannot read the file: {exc}") from exc
-    try:
-        data = yaml.load(text, Loader=_LineLoader)  # noqa: S506 (a SafeLoader subclass)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        raise DataFileError(path, mark.line + 1 if mark else None, str(exc.problem)) from exc
-    if not isinstance(data, _Map) or "program" not in data:
-        raise DataFileError(path, 1, "the file must be a mapping with a 'program' key")
-    return data
-
-
-class _Loader:
+class _Loader(_Reader):
     def __init__(self, path: Path, today: date):
         self.path = path
         self.today = today
@@ -79,68 +27,6 @@ class _Loader:
         self.people: dict[str, m.Person] = {}
         self.modules: dict[int, m.Module] = {}
         self.cohorts: dict[str, m.Cohort] = {}
-
-    # --- reading values, with the line of the failing entry -------------------------------
-    def fail(self, node, reason: str, key: str | None = None):
-        line = None
-        if isinstance(node, _Map):
-            line = node.key_lines.get(key, node.line) if key else node.line
-        raise DataFileError(self.path, line, reason)
-
-    def req(self, node, key):
-        if not isinstance(node, dict) or key not in node or node[key] in (None, ""):
-            self.fail(node, f"'{key}' is missing")
-        return node[key]
-
-    def tr(self, node, key, required=True) -> dict[str, str]:
-        value = node.get(key) if isinstance(node, dict) else None
-        if isinstance(value, dict) and not any(value.values()):
-            value = None
-        if value in (None, ""):
-            if required:
-                self.fail(node, f"'{key}' is missing")
-            return dict.fromkeys(LANGS, "")
-        if isinstance(value, str):
-            return dict.fromkeys(LANGS, value)
-        if not isinstance(value, dict) or not value.get("de"):
-            self.fail(node, f"'{key}' needs a German text under 'de'", key)
-        return {lang: str(value.get(lang) or "") for lang in LANGS}
-
-    def as_date(self, node, key) -> date:
-        value = self.req(node, key)
-        if isinstance(value, datetime):
-            return value.date()
-        if isinstance(value, date):
-            return value
-        try:
-            return date.fromisoformat(str(value))
-        except ValueError:
-            self.fail(node, f"'{key}' is not a date (YYYY-MM-DD): {value!r}", key)
-
-    def as_datetime(self, node, key) -> datetime:
-        value = self.req(node, key)
-        try:
-            parsed = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
-        except ValueError:
-            self.fail(node, f"'{key}' is not a date and time (YYYY-MM-DDTHH:MM): {value!r}", key)
-        return parsed if timezone.is_aware(parsed) else parsed.replace(tzinfo=self.tz)
-
-    def as_time(self, node, key, value) -> time:
-        try:
-            return time.fromisoformat(str(value))
-        except ValueError:
-            self.fail(node, f"'{key}' is not a time (HH:MM): {value!r}", key)
-
-    def as_int(self, node, key, default=None) -> int:
-        value = node.get(key, default)
-        if isinstance(value, bool) or not isinstance(value, int):
-            self.fail(node, f"'{key}' must be a whole number, not {value!r}", key)
-        return value
-
-    def lookup(self, table: dict, node, key, value):
-        if value not in table:
-            self.fail(node, f"'{key}' names an unknown entry {value!r}", key)
-        return table[value]
 
     # --- writing ---------------------------------------------------------------------------
     def save(self, obj, node, exclude=None):
@@ -441,26 +327,3 @@ class _Loader:
             ]
         )
         self.set_assumptions(event, node)
-
-
-def load_catalog(path: Path | str = DEFAULT_DATA_FILE, *, today: date | None = None, actor=None):
-    """Create or update the program in ``path`` with its modules, cohorts and events.
-
-    Write one audit row. Raise DataFileError (file, line, reason) and change nothing if the
-    file is broken.
-    """
-    path = Path(path)
-    data = parse_data_file(path)
-    loader = _Loader(path, today or timezone.localdate())
-    with transaction.atomic():
-        program = loader.program(data["program"])
-        for node in data.get("locations") or []:
-            loader.location(node)
-        for node in data.get("people") or []:
-            loader.person(node)
-        for node in data.get("modules") or []:
-            loader.module(program, node)
-        for node in data.get("cohorts") or []:
-            loader.cohort(program, node)
-        log_action("catalog.loaded", actor=actor, target=program, data={"file": path.name})
-    return program
