@@ -76,3 +76,50 @@ def test_start_application_audits_the_new_draft_once(application):
     services.start_application(application.cohort, application.applicant)
     entry = AuditLog.objects.get(action="application.started")
     assert entry.data == {"after": {"status": "draft"}}
+
+
+def test_an_application_moved_meanwhile_is_refused(application):
+    """The door is a conditional UPDATE: a tab that still sees the draft cannot submit an
+    application another tab has withdrawn."""
+    Application.objects.filter(pk=application.pk).update(status=Application.Status.WITHDRAWN)
+    audit_rows = AuditLog.objects.count()
+    with pytest.raises(services.IllegalTransition):
+        services.set_status(
+            application,
+            Application.Status.SUBMITTED,
+            action="test.move",
+            actor=None,
+            submitted_at=timezone.now(),
+        )
+    application.refresh_from_db()
+    assert (application.status, application.submitted_at) == ("withdrawn", None)
+    assert AuditLog.objects.count() == audit_rows
+
+
+def test_a_referee_request_moved_meanwhile_is_refused(application):
+    request = RefereeRequest.objects.create(
+        application=application,
+        name="Rita Referenz",
+        role="Referatsleitung",
+        authority="BMI",
+        email="rita@bund.example",
+        token_hash="y" * 64,
+        status=RefereeRequest.Status.REQUESTED,
+        expires_at=timezone.now() + timedelta(days=1),
+    )
+    RefereeRequest.objects.filter(pk=request.pk).update(status=RefereeRequest.Status.RECEIVED)
+    audit_rows = AuditLog.objects.count()
+    with pytest.raises(services.IllegalTransition):
+        services.set_referee_status(
+            request, RefereeRequest.Status.REMINDED, action="test.move", actor=None
+        )
+    request.refresh_from_db()
+    assert request.status == "received"
+    assert AuditLog.objects.count() == audit_rows
+
+
+def test_a_legal_move_stamps_the_change_time(application):
+    before = application.updated_at
+    services.set_status(application, Application.Status.WITHDRAWN, action="test.move", actor=None)
+    application.refresh_from_db()
+    assert application.status == "withdrawn" and application.updated_at > before

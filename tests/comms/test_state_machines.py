@@ -71,3 +71,21 @@ def test_a_mail_moved_meanwhile_is_refused():
     with pytest.raises(states.IllegalTransition, match="concurrently"):
         states.set_state(message, State.CANCELLED)
     assert OutboxMessage.objects.get(pk=message.pk).state == State.SENDING
+
+
+def test_a_batch_moved_meanwhile_is_refused(staff):
+    """The batch door is a conditional UPDATE too: a stale copy cannot release a batch that
+    was cancelled meanwhile."""
+    batch = services.open_event_batch(label="Bescheide", description="", actor=staff)
+    Batch.objects.filter(pk=batch.pk).update(state=Batch.State.CANCELLED)
+    with pytest.raises(states.IllegalTransition):
+        states.set_batch_state(batch, Batch.State.RELEASED, released_by=staff)
+    batch.refresh_from_db()
+    assert (batch.state, batch.released_by) == ("cancelled", None)
+
+
+def test_a_legal_batch_move_returns_the_old_state(staff):
+    batch = services.open_event_batch(label="Bescheide", description="", actor=staff)
+    assert states.set_batch_state(batch, Batch.State.RELEASED, released_by=staff) == "held"
+    batch.refresh_from_db()
+    assert (batch.state, batch.released_by) == ("released", staff)

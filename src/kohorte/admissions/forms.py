@@ -3,7 +3,13 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from kohorte.admissions.models import Application, RefereeRequest
+from kohorte.admissions.models import (
+    Application,
+    AuthorityKind,
+    FederalLevel,
+    LeadershipLevel,
+    RefereeRequest,
+)
 from kohorte.core.validators import validate_single_line
 
 
@@ -191,3 +197,73 @@ class RefereeForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             field.validators.append(validate_single_line)
+
+
+# --- staff ---------------------------------------------------------------------------------
+YES_NO = [("", _("alle")), ("yes", _("ja")), ("no", _("nein"))]
+
+
+class FilterForm(forms.Form):
+    q = forms.CharField(label=_("Suche"), required=False, max_length=200)
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[("", _("alle")), *Application.Status.choices],
+    )
+    is_complete = forms.ChoiceField(label=_("vollständig"), required=False, choices=YES_NO)
+    is_eligible = forms.ChoiceField(
+        label=_("Voraussetzungen erfüllt"), required=False, choices=YES_NO
+    )
+    federal_level = forms.ChoiceField(
+        label=_("Ebene"),
+        required=False,
+        choices=[("", _("alle")), *FederalLevel.choices],
+    )
+    authority_kind = forms.ChoiceField(
+        label=_("Art der Behörde"),
+        required=False,
+        choices=[("", _("alle")), *AuthorityKind.choices],
+    )
+    leadership_level = forms.TypedChoiceField(
+        label=_("Führungsebene"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        choices=[("", _("alle")), *LeadershipLevel.choices],
+    )
+    referee = forms.ChoiceField(
+        label=_("Empfehlung"),
+        required=False,
+        choices=[
+            ("", _("alle")),
+            ("none", _("nicht angefragt")),
+            *[(s, label) for s, label in RefereeRequest.Status.choices if s != "replaced"],
+        ],
+    )
+    sort = forms.ChoiceField(
+        label=_("Sortierung"),
+        required=False,
+        choices=[
+            ("-updated", _("zuletzt geändert")),
+            ("name", _("Name")),
+            ("-submitted", _("zuletzt eingereicht")),
+            ("submitted", _("zuerst eingereicht")),
+            ("-leadership", _("Führungsebene")),
+        ],
+    )
+
+
+class ExtensionForm(forms.Form):
+    until = forms.DateTimeField(
+        label=_("Frist verlängern bis (Berliner Zeit)"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M"],
+    )
+
+
+class NoteForm(forms.Form):
+    text = forms.CharField(
+        label=_("Interne Notiz"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )

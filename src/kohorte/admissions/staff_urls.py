@@ -1,6 +1,6 @@
 from django.urls import path
 
-from kohorte.admissions import staff
+from kohorte.admissions.views import staff
 
 app_name = "admissions_staff"
 

@@ -2,12 +2,15 @@
 and ``Batch.state`` goes through a function here, which checks the model's TRANSITIONS table.
 
 A move is a conditional UPDATE (``WHERE state = <from>``), so that two workers or a worker and a
-member of staff cannot both move the same mail: the loser updates no row.
+member of staff cannot both move the same mail: the loser updates no row. One row moves through
+the shared ``kohorte.core.transitions.move``; ``move_messages`` moves many in one UPDATE.
 """
 
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 
 from kohorte.comms.models import Batch, OutboxMessage
+from kohorte.core.transitions import move
 
 
 class IllegalTransition(Exception):
@@ -36,17 +39,18 @@ def set_state(message: OutboxMessage, new_state: str, **fields) -> None:
     another process moved meanwhile."""
     if new_state not in OutboxMessage.TRANSITIONS[message.state]:
         raise IllegalTransition(f"{message.state} → {new_state}")
-    updated = move_messages(
-        OutboxMessage.objects.filter(pk=message.pk),
-        new_state,
-        from_states={message.state},
-        **fields,
-    )
-    if not updated:
-        raise IllegalTransition(f"{message.pk} changed state concurrently")
-    message.state = new_state
-    for name, value in {**fields, **_wiped(new_state)}.items():
-        setattr(message, name, value)
+    refusal = f"{message.pk} changed state concurrently"
+    try:
+        move(
+            message,
+            "state",
+            new_state,
+            OutboxMessage.TRANSITIONS,
+            refusal,
+            **{**fields, **_wiped(new_state)},
+        )
+    except ValidationError as exc:
+        raise IllegalTransition(refusal) from exc
 
 
 def _wiped(new_state: str) -> dict:
@@ -60,11 +64,9 @@ def _wiped(new_state: str) -> dict:
 def set_batch_state(batch: Batch, new_state: str, **fields) -> str:
     """Move a batch (locked by the caller with select_for_update) to ``new_state``; refuse an
     illegal transition. Returns the state before."""
-    old = batch.state
-    if new_state not in Batch.TRANSITIONS[old]:
-        raise IllegalTransition(f"{old} → {new_state}")
-    batch.state = new_state
-    for name, value in fields.items():
-        setattr(batch, name, value)
-    batch.save(update_fields=["state", *fields])
+    refusal = f"{batch.state} → {new_state}"
+    try:
+        old: str = move(batch, "state", new_state, Batch.TRANSITIONS, refusal, **fields)
+    except ValidationError as exc:
+        raise IllegalTransition(refusal) from exc
     return old

@@ -56,7 +56,8 @@ class Incomplete(Exception):
 
 
 def start_application(cohort, user) -> Application:
-    """The person's application to this cohort, created as a draft on first use (audited)."""
+    """Create the person's draft application to this cohort on its first save, and audit it;
+    return the existing one if there is one (two tabs start one draft)."""
     with transaction.atomic():
         application, created = Application.objects.get_or_create(
             cohort=cohort,
@@ -129,7 +130,11 @@ def missing_items(application: Application) -> list[Missing]:
                 missing.append(
                     Missing(step, name, _("„%(field)s“ fehlt.") % {"field": field.verbose_name})
                 )
-    current = set(application.documents.filter(is_current=True).values_list("kind", flat=True))
+    current = (
+        set(application.documents.filter(is_current=True).values_list("kind", flat=True))
+        if application.pk is not None  # a draft not saved yet has no documents
+        else set()
+    )
     for doc in RequiredDocument.objects.filter(cohort=application.cohort_id, required=True):
         if doc.kind not in current:
             missing.append(

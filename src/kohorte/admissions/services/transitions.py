@@ -1,11 +1,18 @@
 """The doors of the admissions states: ``set_status`` (Application) and ``set_referee_status`` /
-``replace_open_requests`` (RefereeRequest) check the models' TRANSITIONS tables and audit."""
+``replace_open_requests`` (RefereeRequest) check the models' TRANSITIONS tables and audit.
+
+One move goes through the shared ``kohorte.core.transitions.move``: a conditional UPDATE
+(``WHERE status = <from>``), so two tabs or a worker and a person cannot both move one row."""
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from kohorte.admissions.models import (
     Application,
     RefereeRequest,
 )
 from kohorte.core.audit import log_action
+from kohorte.core.transitions import move
 
 
 class IllegalTransition(Exception):
@@ -15,13 +22,19 @@ class IllegalTransition(Exception):
 def set_status(application: Application, new: str, *, action: str, actor, **fields) -> None:
     """The one place that changes an application's status: refuse an illegal transition, save,
     and write the audit row ``action`` with the status before and after."""
-    old = application.status
-    if new not in Application.TRANSITIONS[old]:
-        raise IllegalTransition(f"{old} → {new}")
-    application.status = new
-    for name, value in fields.items():
-        setattr(application, name, value)
-    application.save(update_fields=["status", "updated_at", *fields])
+    refusal = f"{application.status} → {new}"
+    try:
+        old = move(
+            application,
+            "status",
+            new,
+            Application.TRANSITIONS,
+            refusal,
+            updated_at=timezone.now(),
+            **fields,
+        )
+    except ValidationError as exc:
+        raise IllegalTransition(refusal) from exc
     log_action(
         action, actor=actor, target=application, before={"status": old}, after={"status": new}
     )
@@ -30,13 +43,11 @@ def set_status(application: Application, new: str, *, action: str, actor, **fiel
 def set_referee_status(request: RefereeRequest, new: str, *, action: str, actor, **fields) -> None:
     """The one place that moves one referee request: refuse an illegal transition, save, and
     write the audit row ``action`` (on the application) with the status before and after."""
-    old = request.status
-    if new not in RefereeRequest.TRANSITIONS[old]:
-        raise IllegalTransition(f"{old} → {new}")
-    request.status = new
-    for name, value in fields.items():
-        setattr(request, name, value)
-    request.save(update_fields=["status", *fields])
+    refusal = f"{request.status} → {new}"
+    try:
+        old = move(request, "status", new, RefereeRequest.TRANSITIONS, refusal, **fields)
+    except ValidationError as exc:
+        raise IllegalTransition(refusal) from exc
     log_action(
         action,
         actor=actor,
