@@ -45,7 +45,9 @@ def _free_a_place(cohort, chair) -> Application:
         .first()
         .application
     )
-    services.record_decision(admitted, "reject", "Nimmt an einem anderen Programm teil", actor=chair)
+    services.record_decision(
+        admitted, "reject", "Nimmt an einem anderen Programm teil", actor=chair
+    )
     return admitted
 
 
