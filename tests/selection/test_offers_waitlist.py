@@ -130,7 +130,7 @@ def test_offer_before_the_decision_date_is_confirmed_and_held_with_the_decision_
 
 
 def test_send_now_before_the_decision_date_needs_a_reason(client, committee):
-    cohort, chair, batch = _decided(committee)
+    cohort, chair, _batch = _decided(committee)
     _free_a_place(cohort, chair)
     candidate_pk, _dropped = optimiser.next_candidate(cohort)
     client.force_login(chair)
