@@ -196,7 +196,13 @@ def test_selection_story(page: Page, story, smtp_server):
     page.goto(f"{site}/verwaltung/auswahl/{cohort.pk}/angebote/")
     expect(page.get_by_text("Ein Platz ist frei.")).to_be_visible()
     _no_serious_violations(page)
-    page.get_by_role("button", name=re.compile("^Angebot an .* senden$")).click()
+    page.get_by_role("button", name=re.compile("^Angebot an .* vorbereiten …$")).click()
+    # the confirmation says when the mail goes out (the decision mails are out: at once)
+    expect(
+        page.get_by_text("Die Mail mit dem Angebot geht sofort nach Ihrer Bestätigung hinaus.")
+    ).to_be_visible()
+    _no_serious_violations(page)
+    page.get_by_role("button", name="Angebot bestätigen").click()
     expect(page.get_by_text(re.compile("Das Angebot an .* ist unterwegs."))).to_be_visible()
     replacement = Offer.objects.filter(replaces__isnull=False).get().application
     assert replacement.pk not in {a.pk for a in admitted}

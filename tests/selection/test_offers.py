@@ -23,7 +23,7 @@ def held_offer(committee):
     """An admitted application whose offer mail waits, held, in the decision batch."""
     chair = committee["chair"]
     application = committee["applications"][0]
-    services.record_decision(application, "admit", "", actor=chair)
+    services.record_decision(application, "admit", "Ohne Gutachten entschieden", actor=chair)
     batch = mail.open_event_batch(label="Entscheidungen", description="", actor=chair)
     offer, token = services.create_offer(application, actor=chair, batch=batch)
     mail.close_event_batch(batch)

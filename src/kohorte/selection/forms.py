@@ -252,3 +252,21 @@ class ReplacementForm(forms.Form):
     with the candidate now, so that a changed situation is not confirmed blindly)."""
 
     application = forms.IntegerField(min_value=1)
+
+
+class OfferConfirmForm(forms.Form):
+    """Staff confirm the offer to the next candidate (the second step): the application the
+    confirmation showed, and whether the mail goes out now instead of on the decision date."""
+
+    application = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
+    send_now = forms.BooleanField(
+        label=_("Nicht bis zum Entscheidungstag warten: die Mail sofort senden"),
+        required=False,
+    )
+    send_now_reason = forms.CharField(
+        label=_("Begründung für den sofortigen Versand"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Pflicht, wenn die Mail vor dem Entscheidungstag hinausgehen soll."),
+    )

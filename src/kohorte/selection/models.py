@@ -394,13 +394,12 @@ class Proposal(models.Model):
 
 class DecisionQuerySet(models.QuerySet):
     def departures(self, cohort):
-        """Decisions in force that differ from the proposal's suggestion."""
-        return (
-            self.filter(application__cohort=cohort, is_current=True)
-            .exclude(proposed="")
-            .exclude(outcome=models.F("proposed"))
-            .select_related("application", "decided_by")
-        )
+        """Decisions in force that differ from the proposal's suggestion, or were taken with
+        fewer reviews than the cohort requires (even when they follow the proposal)."""
+        differs = ~Q(proposed="") & ~Q(outcome=models.F("proposed"))
+        return self.filter(
+            differs | Q(too_few_reviews=True), application__cohort=cohort, is_current=True
+        ).select_related("application", "decided_by")
 
 
 class Decision(models.Model):
@@ -423,6 +422,10 @@ class Decision(models.Model):
     )
     decided_at = models.DateTimeField(auto_now_add=True)
     is_current = models.BooleanField(default=True)
+    # the submitted reviews when deciding, and whether they were fewer than the cohort requires
+    # (SelectionSettings.reviews_per_application): such a decision counts as a departure
+    review_count = models.PositiveSmallIntegerField(_("Gutachten bei der Entscheidung"), null=True)
+    too_few_reviews = models.BooleanField(_("mit zu wenigen Gutachten entschieden"), default=False)
 
     objects = DecisionQuerySet.as_manager()
 
@@ -443,7 +446,7 @@ class Decision(models.Model):
 
     @property
     def departs(self) -> bool:
-        return bool(self.proposed) and self.proposed != self.outcome
+        return (bool(self.proposed) and self.proposed != self.outcome) or self.too_few_reviews
 
 
 class Offer(models.Model):

@@ -1,9 +1,8 @@
 """The chair's decisions: locks, the proposal's suggestion, decisions, their mails."""
 
-from datetime import datetime, time
-
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -17,14 +16,18 @@ from kohorte.selection.models import (
     Lock,
     Offer,
     Proposal,
+    Review,
+    SelectionSettings,
 )
 from kohorte.selection.proposal_format import ProposalData, application_pk
 from kohorte.selection.services.offers import (
     UNSENT_MAIL,
     cancel_mail,
     create_offer,
+    decision_send_time,
     mail_about,
     offer_mail,
+    offer_send_plan,
     set_offer_status,
 )
 
@@ -91,12 +94,32 @@ def proposed_outcomes(cohort, proposal) -> dict[int, str]:
     }
 
 
+def review_counts(application: Application) -> tuple[int, int]:
+    """The application's submitted reviews and how many the cohort requires."""
+    required = SelectionSettings.for_cohort(application.cohort).reviews_per_application
+    submitted = Review.objects.filter(
+        assignment__application=application, submitted_at__isnull=False
+    ).count()
+    return submitted, required
+
+
+def too_few_reviews_text(reviews: int, required: int) -> str:
+    """Why a reason is needed (the form's error at the reason field)."""
+    return _(
+        "Für diese Bewerbung liegen erst %(reviews)s von %(required)s verlangten Gutachten vor. "
+        "Bitte begründen Sie, warum Sie trotzdem entscheiden; die Entscheidung zählt als "
+        "Abweichung vom Vorschlag."
+    ) % {"reviews": reviews, "required": required}
+
+
 @transaction.atomic
 def record_decision(
     application: Application, outcome: str, reason: str, *, actor, proposal=None, proposed=None
 ):
-    """The chair's decision. Departing from the proposal needs a reason. Audited with the
-    proposal that stood at that moment (``proposed``: its suggestion, if already known)."""
+    """The chair's decision. Departing from the proposal needs a reason, and so does deciding
+    with fewer submitted reviews than the cohort requires (such a decision counts as a
+    departure). Audited with the proposal that stood at that moment (``proposed``: its
+    suggestion, if already known) and the review counts."""
     proposal = proposal or Proposal.current(application.cohort)
     if proposed is None:
         proposed = proposed_outcomes(application.cohort, proposal).get(application.pk, "")
@@ -105,6 +128,10 @@ def record_decision(
         raise ValidationError(
             _("Sie sind bei dieser Bewerbung befangen; eine andere Person muss entscheiden.")
         )
+    reviews, required = review_counts(application)
+    too_few = reviews < required
+    if too_few and not reason:
+        raise ValidationError({"reason": too_few_reviews_text(reviews, required)})
     if proposed and outcome != proposed and not reason:
         raise ValidationError(
             {"reason": _("Sie weichen vom Vorschlag ab. Bitte begründen Sie die Entscheidung.")}
@@ -122,6 +149,8 @@ def record_decision(
         reason=reason,
         proposal=proposal,
         decided_by=actor,
+        review_count=reviews,
+        too_few_reviews=too_few,
     )
     log_action(
         "selection.decided",
@@ -131,6 +160,7 @@ def record_decision(
             "outcome": outcome,
             "proposed": proposed,
             "reason": reason,
+            "reviews": {"submitted": reviews, "required": required},
             "proposal": proposal.pk if proposal else None,
             "before": previous.outcome if previous is not None else None,
             "after": outcome,
@@ -168,9 +198,21 @@ def _retract_unsent(application: Application, previous: Decision, *, actor) -> N
             cancel_mail(message, actor=actor, reason=reason)
 
 
+def short_of_reviews(cohort) -> set[int]:
+    """The cohort's submitted applications with fewer submitted reviews than required."""
+    required = SelectionSettings.for_cohort(cohort).reviews_per_application
+    counts = dict(
+        Application.objects.filter(cohort=cohort, status=Application.Status.SUBMITTED)
+        .annotate(n=Count("assignments", filter=Q(assignments__review__submitted_at__isnull=False)))
+        .values_list("pk", "n")
+    )
+    return {pk for pk, n in counts.items() if n < required}
+
+
 @transaction.atomic
 def follow_proposal(cohort, *, actor) -> int:
-    """Record the proposal's outcome for every application that has no decision yet."""
+    """Record the proposal's outcome for every application that has no decision yet, except
+    those with fewer reviews than required (they need a decision of their own, with a reason)."""
     proposal = Proposal.current(cohort)
     outcomes = proposed_outcomes(cohort, proposal)
     decided = set(
@@ -178,17 +220,13 @@ def follow_proposal(cohort, *, actor) -> int:
             "application_id", flat=True
         )
     )
+    open_ = set(outcomes) - decided - short_of_reviews(cohort)
     count = 0
-    for application in Application.objects.filter(pk__in=set(outcomes) - decided):
+    for application in Application.objects.filter(pk__in=open_):
         outcome = outcomes[application.pk]
         record_decision(application, outcome, "", actor=actor, proposal=proposal, proposed=outcome)
         count += 1
     return count
-
-
-def decision_send_time(cohort) -> datetime:
-    """The decision date (by 15 July in the brochure), 9:00 Berlin time."""
-    return timezone.make_aware(datetime.combine(cohort.decision_on, time(9, 0)))
 
 
 @transaction.atomic
@@ -234,24 +272,94 @@ def prepare_decision_mails(cohort, *, actor):
 
 
 @transaction.atomic
-def offer_replacement(application: Application, *, actor):
-    """Staff confirm the next candidate for a free place: a decision and an offer, sent now."""
+def offer_replacement(application: Application, *, actor, send_now: bool = False, reason=""):
+    """Staff confirm the next candidate for a free place: a decision and an offer. Before the
+    decision date the offer mail waits with the other decision mails (``offer_send_plan``)
+    unless ``send_now`` is chosen with a reason; after it, the mail goes out at once. The
+    person's waiting-list mail is withdrawn if it has not gone out yet (if it has, the offer
+    follows it). Audited (``selection.offer_created``) with when the mail goes out, the
+    reason and what became of the waiting-list mail."""
+    cohort = application.cohort
     if Offer.objects.filter(
         application=application, status__in=[Offer.Status.PENDING, Offer.Status.ACCEPTED]
     ).exists():
         raise ValidationError(_("Diese Person hat schon ein offenes Angebot."))
+    reason = (reason or "").strip()
+    plan = offer_send_plan(cohort)
+    if send_now and plan.hold and not reason:
+        raise ValidationError(
+            {
+                "send_now_reason": _(
+                    "Bitte begründen Sie, warum die Mail vor dem Entscheidungstag hinausgeht."
+                )
+            }
+        )
+    hold = plan.hold and not send_now
     replaced = (
         Offer.objects.filter(
-            application__cohort=application.cohort,
+            application__cohort=cohort,
             status__in=[Offer.Status.DECLINED, Offer.Status.EXPIRED, Offer.Status.WITHDRAWN],
         )
         .order_by("-responded_at", "-created_at")
         .first()
     )
+    waitlist_mail = _withdraw_waitlist_mail(application, actor=actor)
     record_decision(
         application,
         Decision.Outcome.ADMIT,
         _("Nachrücken auf einen frei gewordenen Platz (Ersatztabelle des Vorschlags)."),
         actor=actor,
     )
-    return create_offer(application, actor=actor, replaces=replaced)
+    batch = None
+    start = None
+    if hold:
+        batch = plan.batch
+        if batch is None:
+            batch = mail.open_event_batch(
+                label=_("Auswahlentscheidungen – %(cohort)s") % {"cohort": cohort.name},
+                description=_("Zusagen mit Angebot, Wartelisten-Mitteilungen und Absagen."),
+                scheduled_for=plan.send_at,
+                actor=actor,
+            )
+        start = max(plan.send_at or timezone.now(), timezone.now())
+    offer, token = create_offer(
+        application,
+        actor=actor,
+        batch=batch,
+        start=start,
+        replaces=replaced,
+        data={
+            "mail": "held" if hold else "now",
+            "send_at": plan.send_at.isoformat() if hold and plan.send_at else None,
+            "batch": batch.pk if batch else None,
+            "send_now_reason": reason if send_now and plan.hold else "",
+            "waitlist_mail": waitlist_mail,
+        },
+    )
+    if batch is not None:
+        mail.close_event_batch(batch)
+    return offer, token
+
+
+def _withdraw_waitlist_mail(application: Application, *, actor) -> str:
+    """Cancel the person's waiting-list mail that has not gone out, so that they never get it
+    after the offer. Returns what became of it: "cancelled", "sent" (the offer follows it;
+    nothing to withdraw) or "none"."""
+    decision = Decision.objects.filter(
+        application=application, is_current=True, outcome=Decision.Outcome.WAITLIST
+    ).first()
+    if decision is None:
+        return "none"
+    messages = list(mail_about(decision).filter(event_key="decision.waitlisted"))
+    result = "none"
+    for message in messages:
+        if message.state in {OutboxMessage.State.HELD, OutboxMessage.State.QUEUED}:
+            cancel_mail(
+                message,
+                actor=actor,
+                reason=_("Die Person erhält stattdessen das Angebot eines Platzes."),
+            )
+            result = "cancelled" if result == "none" else result
+        elif message.state not in UNSENT_MAIL:
+            result = "sent"
+    return result

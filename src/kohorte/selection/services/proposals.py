@@ -2,6 +2,7 @@
 and the one transition function for a proposal's state."""
 
 import secrets
+from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -76,3 +77,33 @@ def explain(proposal_id: int) -> Proposal:
         set_proposal_state(proposal, Proposal.State.EXPLAINED, data=data, progress=100)
     proposal.refresh_from_db()
     return proposal
+
+
+@dataclass(frozen=True)
+class Staleness:
+    """What changed since a proposal was solved: the applications whose inputs differ now
+    (score, reviews, lock, eligibility; new or withdrawn ones) and whether the rules did."""
+
+    changed: frozenset[int]
+    rules_changed: bool
+
+    @property
+    def stale(self) -> bool:
+        return bool(self.changed) or self.rules_changed
+
+
+def proposal_staleness(proposal: Proposal) -> Staleness:
+    """Compare the inputs stored with the proposal with the inputs the optimiser would take
+    now (its fingerprint of every applicant and the rules): any submitted or revised review,
+    changed lock or eligibility, or changed rule since the proposal shows here."""
+    stored = fmt.ProposalData.of(proposal)
+    then = {r["id"]: r for r in stored.applicants}
+    now = {r["id"]: r for r in optimiser.applicants_of(proposal.cohort)}
+    changed = frozenset(
+        fmt.application_pk(key) for key in then.keys() | now.keys() if then.get(key) != now.get(key)
+    )
+    constraints = optimiser.constraints_of(proposal.cohort)
+    rules_changed = constraints.seats != stored.seats or fmt.constraints_json(
+        constraints
+    ) != fmt.constraints_json(stored.constraints)
+    return Staleness(changed=changed, rules_changed=rules_changed)

@@ -5,9 +5,13 @@ from django.contrib import messages
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from kohorte.admissions.models import Application
+from kohorte.comms import events as mail_events
+from kohorte.core.formatting import in_language
 from kohorte.core.forms import add_errors
 from kohorte.core.models import AuditLog
 from kohorte.selection import access, optimiser, services
@@ -16,7 +20,7 @@ from kohorte.selection.explanations import rule_label
 from kohorte.selection.forms import (
     DecisionForm,
     LockForm,
-    ReplacementForm,
+    OfferConfirmForm,
     WithdrawOfferForm,
 )
 from kohorte.selection.models import (
@@ -103,6 +107,8 @@ def application_detail(request, cohort_id, pk):
                 "reason": decision.reason if decision else "",
             }
         )
+    counts = services.review_counts(application)
+    short = counts[0] < counts[1]
     reviews = (
         application.assignments.filter(review__submitted_at__isnull=False)
         .select_related("reviewer", "review")
@@ -138,6 +144,17 @@ def application_detail(request, cohort_id, pk):
             "proposed_label": dict(Decision.Outcome.choices).get(proposed, ""),
             "explanation": detail,
             "may_decide": can_decide(request.user, cohort),
+            "too_few_reviews": services.too_few_reviews_text(*counts) if short else "",
+            "mails": [
+                {
+                    "event": mail_events.EVENTS[m.event_key].label,
+                    "state": m.get_state_display(),
+                    "when": m.sent_at
+                    or (m.batch.scheduled_for if m.batch and m.state == "held" else None),
+                    "note": m.last_error if m.state == "cancelled" else "",
+                }
+                for m in services.application_decision_mails(application)
+            ],
             "history": history,
             "documents": application.documents.filter(is_current=True).order_by("kind"),
         },
@@ -158,6 +175,27 @@ def decisions(request, cohort_id):
                 messages.success(
                     request, _("%(n)s Entscheidungen nach dem Vorschlag gespeichert.") % {"n": n}
                 )
+                short = (
+                    services.short_of_reviews(cohort)
+                    - set(
+                        Decision.objects.filter(
+                            application__cohort=cohort, is_current=True
+                        ).values_list("application_id", flat=True)
+                    )
+                    - _hidden(request, cohort)
+                )
+                if short:
+                    messages.warning(
+                        request,
+                        ngettext(
+                            "%(n)s Bewerbung hat weniger Gutachten als verlangt; über sie "
+                            "entscheiden Sie einzeln, mit Begründung.",
+                            "%(n)s Bewerbungen haben weniger Gutachten als verlangt; über sie "
+                            "entscheiden Sie einzeln, mit Begründung.",
+                            len(short),
+                        )
+                        % {"n": len(short)},
+                    )
         elif "mails" in request.POST:
             batch = services.prepare_decision_mails(cohort, actor=request.user)
             messages.success(
@@ -197,57 +235,126 @@ def _candidate_hidden() -> str:
     )
 
 
+def _name(application) -> str:
+    return f"{application.first_name} {application.last_name}"
+
+
+def _send_text(plan) -> str:
+    """When the offer mail goes out, in one sentence (the confirmation step)."""
+    if not plan.hold:
+        return _("Die Mail mit dem Angebot geht sofort nach Ihrer Bestätigung hinaus.")
+    if plan.send_at is None:
+        return _(
+            "Die Mail mit dem Angebot wartet mit den anderen Entscheidungsmails im Postausgang "
+            "und geht hinaus, sobald jemand diese Sammelsendung freigibt."
+        )
+    return _(
+        "Die Mail mit dem Angebot wird zurückgehalten und geht am %(when)s mit den anderen "
+        "Entscheidungsmails hinaus (Tag der Auswahlentscheidung). Bis dahin kann die Person "
+        "das Angebot nicht beantworten."
+    ) % {"when": in_language(plan.send_at, "de")}
+
+
 @steer_view
 def offers(request, cohort_id):
+    """Offers and the waiting list; the offer to the next candidate in two steps (the
+    candidate, then a confirmation that says when the mail goes out)."""
     cohort = _cohort(request, cohort_id)
     hidden = _hidden(request, cohort)
-    if request.method == "POST":
-        expected, _dropped = optimiser.next_candidate(cohort)
-        if expected in hidden:
-            messages.error(request, _candidate_hidden())
-            return redirect("selection:offers", cohort_id=cohort.pk)
-        form = ReplacementForm(request.POST)
-        confirmed = form.cleaned_data["application"] if form.is_valid() else None
-        if expected is None or confirmed != expected:
-            messages.error(
-                request, _("Die Lage hat sich geändert; bitte prüfen Sie den neuen Vorschlag.")
-            )
-            return redirect("selection:offers", cohort_id=cohort.pk)
-        application = get_object_or_404(Application, pk=expected, cohort=cohort)
-        try:
-            services.offer_replacement(application, actor=request.user)
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            messages.success(
-                request,
-                _("Das Angebot an %(name)s ist unterwegs.")
-                % {"name": f"{application.first_name} {application.last_name}"},
-            )
-        return redirect("selection:offers", cohort_id=cohort.pk)
-    offers_ = Offer.objects.filter(application__cohort=cohort).select_related("application")
-    shown = [o for o in offers_ if o.application_id not in hidden]
-    counts = {s: 0 for s, _label in Offer.Status.choices}
-    for o in shown:
-        counts[o.status] += 1
     candidate_pk, dropped = optimiser.next_candidate(cohort)
     candidate_hidden = candidate_pk in hidden
     if candidate_hidden:
         candidate_pk, dropped = None, []
-    candidate = Application.objects.filter(pk=candidate_pk).first() if candidate_pk else None
+    plan = services.offer_send_plan(cohort)
+    confirm_form = None
+    if request.method == "POST":
+        if candidate_hidden:
+            messages.error(request, _candidate_hidden())
+            return redirect("selection:offers", cohort_id=cohort.pk)
+        confirm_form = OfferConfirmForm(request.POST)
+        confirmed = confirm_form.cleaned_data["application"] if confirm_form.is_valid() else None
+        if candidate_pk is None or confirmed != candidate_pk:
+            messages.error(
+                request, _("Die Lage hat sich geändert; bitte prüfen Sie den neuen Vorschlag.")
+            )
+            return redirect("selection:offers", cohort_id=cohort.pk)
+        application = get_object_or_404(Application, pk=candidate_pk, cohort=cohort)
+        send_now = confirm_form.cleaned_data["send_now"]
+        try:
+            offer, _token = services.offer_replacement(
+                application,
+                actor=request.user,
+                send_now=send_now,
+                reason=confirm_form.cleaned_data["send_now_reason"],
+            )
+        except ValidationError as error:
+            add_errors(confirm_form, error)
+        else:
+            message = services.offer_mail(offer)
+            held = message is not None and message.state == "held"
+            messages.success(
+                request,
+                (
+                    _("Das Angebot an %(name)s ist bestätigt; die Mail wird zurückgehalten.")
+                    if held
+                    else _("Das Angebot an %(name)s ist unterwegs.")
+                )
+                % {"name": _name(application)},
+            )
+            return redirect("selection:offers", cohort_id=cohort.pk)
+    elif request.GET.get("bestaetigen"):
+        confirm_form = OfferConfirmForm(initial={"application": request.GET["bestaetigen"]})
+        if str(candidate_pk) != request.GET["bestaetigen"]:
+            messages.error(
+                request, _("Die Lage hat sich geändert; bitte prüfen Sie den neuen Vorschlag.")
+            )
+            confirm_form = None
+    offers_ = list(
+        Offer.objects.filter(application__cohort=cohort)
+        .select_related("application")
+        .order_by("created_at", "id")
+    )
+    shown = [o for o in offers_ if o.application_id not in hidden]
+    mails = services.offer_mails(shown)
+    offer_rows = [
+        {"offer": o, "state": services.offer_state(o, mails.get(o.pk)), "mail": mails.get(o.pk)}
+        for o in shown
+    ]
+    counts = {s: 0 for s, _label in Offer.Status.choices}
+    for o in shown:
+        counts[o.status] += 1
+    held = sum(1 for r in offer_rows if r["mail"] is not None and r["mail"].state == "held")
+    order = services.waiting_list(cohort)
+    people = Application.objects.in_bulk(order)
     numbers = committee_numbers(cohort)
+    waiting = [
+        {"position": n, "application": people[pk], "score": numbers.calibrated.get(pk)}
+        for n, pk in enumerate((pk for pk in order if pk not in hidden and pk in people), 1)
+    ]
+    candidate = Application.objects.filter(pk=candidate_pk).first() if candidate_pk else None
     free = counts["declined"] + counts["expired"] + counts["withdrawn"]
     return render(
         request,
         "selection/offers.html",
         {
             "cohort": cohort,
-            "offers": shown,
+            "offer_rows": offer_rows,
             "counts": counts,
+            "held": held,
+            "waiting": waiting,
+            "waiting_hidden": any(pk in hidden for pk in order),
             "candidate_hidden": _candidate_hidden() if candidate_hidden else "",
-            "hidden_notice": hidden_notice(len({o.application_id for o in offers_} & hidden)),
+            "hidden_notice": hidden_notice(
+                len(({o.application_id for o in offers_} | set(order)) & hidden)
+            ),
             "candidate": candidate,
             "candidate_score": numbers.calibrated.get(candidate_pk),
+            "confirm_form": confirm_form,
+            "send_text": _send_text(plan),
+            "may_hold": plan.hold,
+            "respond_by": services.offer_deadline(
+                cohort, (plan.send_at or timezone.now()) if plan.hold else timezone.now()
+            ),
             "dropped": [rule_label(k) for k in dropped],
             "free": free,
             "participants": cohort.participations.count(),

@@ -4,7 +4,10 @@ hidden), the rules it is solved with, its progress and its file."""
 from django.contrib import messages
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from kohorte.admissions.models import Application
 from kohorte.selection import access, optimiser, services
@@ -94,15 +97,60 @@ def proposal(request, cohort_id):
     else:
         form = ConstraintsForm(initial=ConstraintsForm.initial_from(settings_, cohort))
     current = Proposal.current(cohort)
+    hidden = _hidden(request, cohort)
     return render(
         request,
         "selection/proposal.html",
         {
             "cohort": cohort,
             "form": form,
-            **_proposal_context(cohort, current, _hidden(request, cohort)),
+            **_proposal_context(cohort, current, hidden),
+            **_freshness(cohort, settings_, current, hidden),
         },
     )
+
+
+def _freshness(cohort, settings_, proposal, hidden: set[int]) -> dict:
+    """Whether the numbers changed since the proposal was solved, as a sentence, and the
+    fields that recompute it with the same rules and seed."""
+    if proposal is None:
+        return {}
+    staleness = services.proposal_staleness(proposal)
+    when = date_format(timezone.localtime(proposal.created_at), "DATETIME_FORMAT")
+    if not staleness.stale:
+        return {
+            "fresh_text": _(
+                "Der Vorschlag ist aktuell: Seit seiner Berechnung am %(when)s haben sich "
+                "weder Gutachten noch Festlegungen oder Regeln geändert."
+            )
+            % {"when": when}
+        }
+    parts = [
+        _(
+            "Die Zahlen haben sich geändert, seit dieser Vorschlag am %(when)s berechnet wurde "
+            "(neue oder überarbeitete Gutachten, Festlegungen oder Bewerbungen). Der Vorschlag "
+            "ist nicht mehr aktuell."
+        )
+        % {"when": when}
+    ]
+    shown = len(staleness.changed - hidden)
+    if shown:
+        parts.append(
+            ngettext(
+                "Betroffen ist %(n)s Bewerbung.",
+                "Betroffen sind %(n)s Bewerbungen.",
+                shown,
+            )
+            % {"n": shown}
+        )
+    if staleness.rules_changed:
+        parts.append(_("Auch die Regeln wurden seitdem geändert."))
+    values = {
+        k: v
+        for k, v in ConstraintsForm.initial_from(settings_, cohort).items()
+        if v not in (None, "")
+    }
+    return {"stale_text": " ".join(parts), "recompute": {**values, "seed": proposal.seed}}
 
 
 @steer_view
