@@ -1,14 +1,29 @@
 """The ranking view's rows: every submitted application with its numbers, in a fixed number
 of queries (the applications, the reviews behind the numbers, decisions, locks, conflicts of
-the viewer, the latest proposal), whatever the number of rows."""
+the viewer, the latest proposal), whatever the number of rows.
 
+``ranking_rows`` builds every row (the committee report and the exports need them all).
+``ranking_page`` is the page's fast path: it filters, sorts and ranks light tuples and builds
+full rows only for the page shown, and ``table_rows_html`` writes their table rows in one pass
+(the same markup the template's loop wrote, which cost more than everything else on the page).
+Both give the same rows, ranks and order (tests/selection/test_ranking_fast.py).
+"""
+
+import bisect
 from dataclasses import dataclass
+from html import escape
+from typing import Any, NamedTuple
 
+from django.core.paginator import Page, Paginator
+from django.urls import reverse
+from django.utils import formats
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from kohorte.admissions.models import Application, AuthorityKind, FederalLevel, Gender
 from kohorte.selection.models import Conflict, Decision, Lock, SelectionSettings
-from kohorte.selection.scoring import committee_numbers
+from kohorte.selection.scoring import committee_numbers, fetch_rows
+from kohorte.selection.visibility import hidden_applications
 
 
 @dataclass
@@ -129,7 +144,7 @@ SORTS = {
 }
 
 
-def filter_rows(rows: list[Row], filters: dict) -> list[Row]:
+def filter_rows[R: (Row, "_Line")](rows: list[R], filters: dict) -> list[R]:
     if level := filters.get("level"):
         rows = [r for r in rows if r.level == level]
     if gender := filters.get("gender"):
@@ -188,3 +203,181 @@ def export_rows(rows: list[Row]) -> tuple[list[str], list[dict]]:
         }
         for r in rows
     ]
+
+
+class _Line(NamedTuple):
+    """What filtering, sorting and ranking read of a row (the attribute names of ``Row``)."""
+
+    pk: int
+    name: str
+    authority: str
+    level: str
+    gender: str
+    eligible: bool
+    flagged: bool
+    decision: str
+    calibrated: float | None
+    raw: float | None
+    spread: float | None
+    source: tuple  # the application's columns, for the full row if it is on the page
+
+
+@dataclass
+class RankingPage:
+    page: Page  # its object_list: the Rows shown
+    count: int  # rows after the filters
+    hidden: int  # applications left out because the viewer is in conflict with them
+
+
+def ranking_page(cohort, viewer, filters: dict, page_number: Any) -> RankingPage:
+    """The rows of one page of the ranking as ``viewer`` sees it: ``ranking_rows`` without the
+    applications the viewer is in conflict with, filtered and sorted by ``filter_rows``, with
+    the same ranks, but full rows built only for the page."""
+    numbers = committee_numbers(cohort)
+    threshold = float(SelectionSettings.for_cohort(cohort).disagreement_threshold)
+    decisions = {
+        pk: (outcome, proposed)
+        for pk, outcome, proposed in Decision.objects.filter(
+            application__cohort=cohort, is_current=True
+        ).values_list("application_id", "outcome", "proposed")
+    }
+    locks = dict(
+        Lock.objects.filter(application__cohort=cohort).values_list("application_id", "kind")
+    )
+    hidden = hidden_applications(viewer, cohort)
+    applications = fetch_rows(
+        Application.objects.filter(cohort=cohort, status=Application.Status.SUBMITTED).values_list(
+            *_COLUMNS
+        )
+    )
+    raw, calibrated, spreads = numbers.raw, numbers.calibrated, numbers.spread
+    lines, left_out = [], 0
+    for source in applications:
+        pk, first, last, email, authority, level, _kind, gender, eligible = source
+        if pk in hidden:
+            left_out += 1
+            continue
+        spread = spreads.get(pk)
+        lines.append(
+            _Line(
+                pk,
+                f"{last}, {first}".strip(", ") or email,
+                authority,
+                level,
+                gender,
+                bool(eligible),  # SQLite answers 0 or 1
+                spread is not None and spread >= threshold,
+                decisions.get(pk, ("", ""))[0],
+                calibrated.get(pk),
+                raw.get(pk),
+                spread,
+                source,
+            )
+        )
+    # ties share a rank ("1, 2, 2, 4"): one plus the number of visible rows scored higher
+    scored = sorted(line.calibrated for line in lines if line.calibrated is not None)
+    lines = filter_rows(lines, filters)
+    page = Paginator(lines, filters.get("per_page") or 50).get_page(page_number)
+    outcome_labels = {k: str(v) for k, v in Decision.Outcome.choices}
+    level_labels = {k: str(v) for k, v in FederalLevel.choices}
+    kind_labels = {k: str(v) for k, v in AuthorityKind.choices}
+    gender_labels = {k: str(v) for k, v in Gender.choices}
+    rows = []
+    for line in page.object_list:
+        pk, _first, _last, _email, authority, level, kind, gender, eligible = line.source
+        outcome, proposed = decisions.get(pk, ("", ""))
+        rows.append(
+            Row(
+                pk=pk,
+                name=line.name,
+                authority=authority,
+                level=level,
+                level_label=level_labels.get(level, ""),
+                authority_kind=kind_labels.get(kind, ""),
+                gender=gender,
+                gender_label=gender_labels.get(gender, ""),
+                eligible=line.eligible,
+                reviews=numbers.reviews.get(pk, 0),
+                raw=line.raw,
+                calibrated=line.calibrated,
+                stderr=numbers.stderr.get(pk),
+                spread=line.spread,
+                flagged=line.flagged,
+                decision=outcome,
+                decision_label=outcome_labels.get(outcome, ""),
+                proposed=proposed,
+                lock=locks.get(pk, ""),
+                hidden=False,
+                rank=None
+                if line.calibrated is None
+                else len(scored) - bisect.bisect_right(scored, line.calibrated) + 1,
+            )
+        )
+    page.object_list = rows
+    return RankingPage(page=page, count=len(lines), hidden=left_out)
+
+
+_COLUMNS = (
+    "pk",
+    "first_name",
+    "last_name",
+    "applicant__email",
+    "authority",
+    "federal_level",
+    "authority_kind",
+    "gender",
+    "is_eligible",
+)
+_SENTINEL = 987654321987654321  # stands for an application's id in its reversed URL
+
+
+def points(value: float | None, decimal_separator: str) -> str:
+    """The ``points`` template filter (two decimals in the active language, or a dash), without
+    its per-call lookups of the language's formats."""
+    if value is None:
+        return "–"
+    # equal to number_format(round(value, 2), 2): the rounded float prints as itself
+    return f"{round(float(value), 2):.2f}".replace(".", decimal_separator)
+
+
+def table_rows_html(rows: list[Row], cohort_id: int) -> SafeString:
+    """The ranking table's body rows, as the template's loop over ``rows`` wrote them (every
+    text escaped as autoescaping did). One pass in Python: the template's per-cell tags and
+    filters cost about a tenth of a millisecond per row."""
+    link = escape(
+        reverse("selection:application", kwargs={"cohort_id": cohort_id, "pk": _SENTINEL})
+    )
+    before, after = link.split(str(_SENTINEL))
+    separator = formats.get_format("DECIMAL_SEPARATOR")
+    lock_in = f' <span class="tag">{escape(_("gesetzt"))}</span>'
+    lock_out = f' <span class="tag">{escape(_("ausgeschlossen"))}</span>'
+    eligible_yes = escape(_("erfüllt"))
+    eligible_no = f"<strong>{escape(_('nicht erfüllt'))}</strong>"
+    flag = f' <strong class="tag tag--warn">{escape(_("diskutieren"))}</strong>'
+    cell = '<td class="kern-table__cell">'
+    number = '<td class="kern-table__cell num">'
+    parts = []
+    for r in rows:
+        lock = (lock_in if r.lock == "in" else lock_out) if r.lock else ""
+        calibrated = (
+            f"<strong>{points(r.calibrated, separator)}</strong> ± {points(r.stderr, separator)}"
+            if r.calibrated is not None
+            else "–"
+        )
+        parts.append(
+            f'\n  <tr class="kern-table__row">'
+            f"\n    {number}{r.rank or '–'}</td>"
+            f'\n    {cell}<a class="kern-link" href="{before}{r.pk}{after}">'
+            f"{escape(r.name)}</a>{lock}</td>"
+            f"\n    {cell}{escape(r.authority) if r.authority else '–'}</td>"
+            f"\n    {cell}{escape(r.level_label) if r.level_label else '–'}</td>"
+            f"\n    {cell}{escape(r.gender_label) if r.gender_label else '–'}</td>"
+            f"\n    {cell}{eligible_yes if r.eligible else eligible_no}</td>"
+            f"\n    {number}{r.reviews}</td>"
+            f"\n    {number}{points(r.raw, separator)}</td>"
+            f"\n    {number}{calibrated}</td>"
+            f"\n    {number}{points(r.spread, separator)}{flag if r.flagged else ''}</td>"
+            f"\n    {cell}{escape(r.decision_label) if r.decision_label else '–'}</td>"
+            "\n  </tr>\n  "
+        )
+    return mark_safe("".join(parts))  # noqa: S308 (every text above is escaped)
