@@ -10,7 +10,7 @@ Both give the same rows, ranks and order (tests/selection/test_ranking_fast.py).
 """
 
 import bisect
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from html import escape
 from typing import Any, NamedTuple
 
@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 
 from kohorte.admissions.models import Application, AuthorityKind, FederalLevel, Gender
 from kohorte.selection.models import Conflict, Decision, Lock, SelectionSettings
-from kohorte.selection.scoring import committee_numbers, fetch_rows
+from kohorte.selection.scoring import Numbers, committee_numbers, fetch_rows
 from kohorte.selection.visibility import hidden_applications
 
 
@@ -144,7 +144,13 @@ SORTS = {
 }
 
 
-def filter_rows[R: (Row, "_Line")](rows: list[R], filters: dict) -> list[R]:
+def filter_rows(rows: list[Row], filters: dict) -> list[Row]:
+    rows = _matching(rows, filters, lambda r: r.decision)
+    return sorted(rows, key=SORTS.get(filters.get("sort") or "", SORTS["-calibrated"]))
+
+
+def _matching[R: (Row, "_Line")](rows: list[R], filters: dict, decision_of) -> list[R]:
+    """The rows the filters let through, in their order (``decision_of(row)``: its outcome)."""
     if level := filters.get("level"):
         rows = [r for r in rows if r.level == level]
     if gender := filters.get("gender"):
@@ -154,10 +160,10 @@ def filter_rows[R: (Row, "_Line")](rows: list[R], filters: dict) -> list[R]:
     if filters.get("flagged") == "yes":
         rows = [r for r in rows if r.flagged]
     if decision := filters.get("decision"):
-        rows = [r for r in rows if (r.decision or "none") == decision]
+        rows = [r for r in rows if (decision_of(r) or "none") == decision]
     if q := (filters.get("q") or "").strip().casefold():
         rows = [r for r in rows if q in r.name.casefold() or q in r.authority.casefold()]
-    return sorted(rows, key=SORTS.get(filters.get("sort") or "", SORTS["-calibrated"]))
+    return rows
 
 
 def export_rows(rows: list[Row]) -> tuple[list[str], list[dict]]:
@@ -206,7 +212,8 @@ def export_rows(rows: list[Row]) -> tuple[list[str], list[dict]]:
 
 
 class _Line(NamedTuple):
-    """What filtering, sorting and ranking read of a row (the attribute names of ``Row``)."""
+    """What filtering, sorting and ranking read of a row (the attribute names of ``Row``; the
+    decision is looked up per request, it is not part of the table below)."""
 
     pk: int
     name: str
@@ -215,11 +222,74 @@ class _Line(NamedTuple):
     gender: str
     eligible: bool
     flagged: bool
-    decision: str
     calibrated: float | None
     raw: float | None
     spread: float | None
     source: tuple  # the application's columns, for the full row if it is on the page
+
+
+@dataclass
+class _Table:
+    """Every submitted application of a cohort as a ``_Line``, with what does not depend on the
+    person asking or the filters: kept per process while the numbers, the threshold and the
+    applications' columns stay the same."""
+
+    numbers: Numbers
+    threshold: float
+    source: list[tuple]
+    lines: list[_Line]
+    scored: list[float]  # every calibrated score, ascending (for the ranks)
+    by_sort: dict[str, list[_Line]] = field(default_factory=dict)  # lines in each sort order
+
+    def sorted_by(self, sort: str) -> list[_Line]:
+        if sort not in self.by_sort:
+            self.by_sort[sort] = sorted(self.lines, key=SORTS[sort])
+        return self.by_sort[sort]
+
+
+_tables: dict[int, _Table] = {}  # cohort id -> its last table in this process
+
+
+def _table(cohort, numbers: Numbers, threshold: float) -> _Table:
+    # the applications are read on every request (one query): comparing them is exact, where a
+    # timestamp would miss a change saved with update_fields or an applicant's new e-mail
+    source = fetch_rows(
+        Application.objects.filter(cohort=cohort, status=Application.Status.SUBMITTED).values_list(
+            *_COLUMNS
+        )
+    )
+    known = _tables.get(cohort.pk)
+    if (
+        known is not None
+        and known.numbers is numbers
+        and known.threshold == threshold
+        and known.source == source
+    ):
+        return known
+    raw, calibrated, spreads = numbers.raw, numbers.calibrated, numbers.spread
+    lines = []
+    for row in source:
+        pk, first, last, email, authority, level, _kind, gender, eligible = row
+        spread = spreads.get(pk)
+        lines.append(
+            _Line(
+                pk,
+                f"{last}, {first}".strip(", ") or email,
+                authority,
+                level,
+                gender,
+                bool(eligible),  # SQLite answers 0 or 1
+                spread is not None and spread >= threshold,
+                calibrated.get(pk),
+                raw.get(pk),
+                spread,
+                row,
+            )
+        )
+    scored = sorted(line.calibrated for line in lines if line.calibrated is not None)
+    table = _Table(numbers, threshold, source, lines, scored)
+    _tables[cohort.pk] = table
+    return table
 
 
 @dataclass
@@ -232,9 +302,13 @@ class RankingPage:
 def ranking_page(cohort, viewer, filters: dict, page_number: Any) -> RankingPage:
     """The rows of one page of the ranking as ``viewer`` sees it: ``ranking_rows`` without the
     applications the viewer is in conflict with, filtered and sorted by ``filter_rows``, with
-    the same ranks, but full rows built only for the page."""
-    numbers = committee_numbers(cohort)
-    threshold = float(SelectionSettings.for_cohort(cohort).disagreement_threshold)
+    the same ranks, but full rows built only for the page.
+
+    Sorting first and filtering then gives the order of ``filter_rows`` (which filters, then
+    sorts): the sort is stable, so the rows a filter keeps stay in the same order."""
+    settings_ = SelectionSettings.for_cohort(cohort)
+    numbers = committee_numbers(cohort, settings_)
+    table = _table(cohort, numbers, float(settings_.disagreement_threshold))
     decisions = {
         pk: (outcome, proposed)
         for pk, outcome, proposed in Decision.objects.filter(
@@ -245,38 +319,14 @@ def ranking_page(cohort, viewer, filters: dict, page_number: Any) -> RankingPage
         Lock.objects.filter(application__cohort=cohort).values_list("application_id", "kind")
     )
     hidden = hidden_applications(viewer, cohort)
-    applications = fetch_rows(
-        Application.objects.filter(cohort=cohort, status=Application.Status.SUBMITTED).values_list(
-            *_COLUMNS
-        )
-    )
-    raw, calibrated, spreads = numbers.raw, numbers.calibrated, numbers.spread
-    lines, left_out = [], 0
-    for source in applications:
-        pk, first, last, email, authority, level, _kind, gender, eligible = source
-        if pk in hidden:
-            left_out += 1
-            continue
-        spread = spreads.get(pk)
-        lines.append(
-            _Line(
-                pk,
-                f"{last}, {first}".strip(", ") or email,
-                authority,
-                level,
-                gender,
-                bool(eligible),  # SQLite answers 0 or 1
-                spread is not None and spread >= threshold,
-                decisions.get(pk, ("", ""))[0],
-                calibrated.get(pk),
-                raw.get(pk),
-                spread,
-                source,
-            )
-        )
-    # ties share a rank ("1, 2, 2, 4"): one plus the number of visible rows scored higher
-    scored = sorted(line.calibrated for line in lines if line.calibrated is not None)
-    lines = filter_rows(lines, filters)
+    lines = table.sorted_by(filters.get("sort") or "-calibrated")
+    scored = table.scored
+    left_out = 0
+    if hidden:
+        lines = [line for line in lines if line.pk not in hidden]
+        left_out = len(table.lines) - len(lines)
+        scored = sorted(line.calibrated for line in lines if line.calibrated is not None)
+    lines = _matching(lines, filters, lambda line: decisions.get(line.pk, ("", ""))[0])
     page = Paginator(lines, filters.get("per_page") or 50).get_page(page_number)
     outcome_labels = {k: str(v) for k, v in Decision.Outcome.choices}
     level_labels = {k: str(v) for k, v in FederalLevel.choices}
@@ -284,7 +334,7 @@ def ranking_page(cohort, viewer, filters: dict, page_number: Any) -> RankingPage
     gender_labels = {k: str(v) for k, v in Gender.choices}
     rows = []
     for line in page.object_list:
-        pk, _first, _last, _email, authority, level, kind, gender, eligible = line.source
+        pk, _first, _last, _email, authority, level, kind, gender, _eligible = line.source
         outcome, proposed = decisions.get(pk, ("", ""))
         rows.append(
             Row(
@@ -308,13 +358,15 @@ def ranking_page(cohort, viewer, filters: dict, page_number: Any) -> RankingPage
                 proposed=proposed,
                 lock=locks.get(pk, ""),
                 hidden=False,
+                # ties share a rank ("1, 2, 2, 4"): one plus the number scored higher
                 rank=None
                 if line.calibrated is None
                 else len(scored) - bisect.bisect_right(scored, line.calibrated) + 1,
             )
         )
-    page.object_list = rows
-    return RankingPage(page=page, count=len(lines), hidden=left_out)
+    return RankingPage(
+        page=Page(rows, page.number, page.paginator), count=len(lines), hidden=left_out
+    )
 
 
 _COLUMNS = (
@@ -380,4 +432,4 @@ def table_rows_html(rows: list[Row], cohort_id: int) -> SafeString:
             f"\n    {cell}{escape(r.decision_label) if r.decision_label else '–'}</td>"
             "\n  </tr>\n  "
         )
-    return mark_safe("".join(parts))  # noqa: S308 (every text above is escaped)
+    return mark_safe("".join(parts))  # every text above is escaped

@@ -42,11 +42,11 @@ class Numbers:
     triples: list[tuple[int, int, float]] = field(default_factory=list)
 
 
-def _version(cohort) -> str:
+def _version(cohort, settings_: SelectionSettings | None = None) -> str:
     stamp = Review.objects.filter(
         assignment__application__cohort=cohort, submitted_at__isnull=False
     ).aggregate(n=Count("id"), last=Max("updated_at"))
-    settings_ = SelectionSettings.for_cohort(cohort)
+    settings_ = settings_ or SelectionSettings.for_cohort(cohort)
     raw = f"{stamp['n']}:{stamp['last']}:{settings_.shrinkage}"
     return hashlib.sha1(raw.encode(), usedforsecurity=False).hexdigest()
 
@@ -56,17 +56,20 @@ _numbers: dict[int, tuple[str, str, Numbers]] = {}
 _numbers_lock = threading.Lock()
 
 
-def committee_numbers(cohort) -> Numbers:
+def committee_numbers(cohort, settings_: SelectionSettings | None = None) -> Numbers:
     """The cohort's numbers for the current reviews (see the module's docstring for the cache).
+    ``settings_``: the cohort's settings if the caller has read them already.
 
-    The returned object is shared by the requests of this process: read it, never change it.
+    The returned object is shared by the requests of this process: read it, never change it
+    (while the reviews stay the same, the same object is returned).
     """
-    key = f"selection:numbers:{cohort.pk}:{_version(cohort)}"
+    settings_ = settings_ or SelectionSettings.for_cohort(cohort)
+    key = f"selection:numbers:{cohort.pk}:{_version(cohort, settings_)}"
     token = cache.get(key)
     known = _numbers.get(cohort.pk)
     if token is not None and known is not None and known[:2] == (key, token):
         return known[2]
-    numbers = _compute(cohort)
+    numbers = _compute(cohort, settings_)
     if token is None:
         token = uuid.uuid4().hex
         # add, not set: where several processes share the cache, the first token stays
@@ -86,7 +89,7 @@ def fetch_rows(queryset: QuerySet) -> list[tuple]:
         return cursor.fetchall()
 
 
-def _compute(cohort) -> Numbers:
+def _compute(cohort, settings_: SelectionSettings | None = None) -> Numbers:
     """One query for the reviews, then numpy: the fit, spreads and counts without a loop per
     application (the cold ranking recomputes this after every submitted review)."""
     # the total as a float in SQL: Django's Decimal converter cost more than the whole fit
@@ -102,7 +105,7 @@ def _compute(cohort) -> Numbers:
     values = np.asarray(totals, dtype=float)
     triples = list(zip(apps_col, revs_col, values.tolist(), strict=True))
     numbers = Numbers(triples=triples)
-    shrinkage = float(SelectionSettings.for_cohort(cohort).shrinkage)
+    shrinkage = float((settings_ or SelectionSettings.for_cohort(cohort)).shrinkage)
     fit = calibration.fit(triples, shrinkage=shrinkage)
     keys, index, counts = np.unique(np.asarray(apps_col), return_inverse=True, return_counts=True)
     high = np.full(len(keys), -np.inf)
