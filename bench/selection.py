@@ -2,6 +2,7 @@
 
     uv run python bench/selection.py [--applications 2000] [--reviewers 30] [--requests 30]
     PRETALX_WORK=/tmp/ptx uv run python bench/selection.py     # also time pretalx, same run
+    uv run python bench/selection.py --only-ranking --no-pretalx  # the ranking, Kohorte alone
 
 1. The optimiser: 1,000 applicants, 25 seats, every kind of rule (engine, in process).
 2. Assignment: 1,000 applications × 15 reviewers × 3 reviews (engine, in process).
@@ -14,6 +15,8 @@
    pretalx. p50/p95 per column, with the load average before and after.
 
 Kohorte's pages need the front-end assets: run ``npm ci`` in the checkout first.
+``--no-pretalx`` times Kohorte alone even where PRETALX_WORK is set (without PRETALX_WORK,
+pretalx is never timed).
 """
 
 import argparse
@@ -276,7 +279,7 @@ def bench_ranking(args):
         servers.append(server)
         url = f"{url}?per_page=250"
         pretalx = None
-        if work := os.environ.get("PRETALX_WORK"):
+        if (work := os.environ.get("PRETALX_WORK")) and not args.no_pretalx:
             server, pretalx, pretalx_url = start_pretalx(Path(work))
             servers.append(server)
         for _ in range(3):
@@ -313,7 +316,10 @@ def bench_ranking(args):
                 f"warm {p50 / percentiles(warm)[0]:.1f}×"
             )
         else:
-            print("PRETALX_WORK not set: pretalx not timed (see ../shared/bench/pretalx/README.md)")
+            print(
+                "pretalx not timed (--no-pretalx, or PRETALX_WORK not set: "
+                "see ../shared/bench/pretalx/README.md)"
+            )
         per_page = f"{url.split('?')[0]}?per_page=50"
         p50, p95 = percentiles([get_ms(kohorte, per_page)[0] for _ in range(args.requests)])
         print(f"kohorte ranking warm, 50 rows: median {p50:.0f} ms, p95 {p95:.0f} ms")
@@ -329,6 +335,9 @@ def main():
     parser.add_argument("--reviewers", type=int, default=30)
     parser.add_argument("--requests", type=int, default=30)
     parser.add_argument("--only-ranking", action="store_true")
+    parser.add_argument(
+        "--no-pretalx", action="store_true", help="time Kohorte alone, even with PRETALX_WORK"
+    )
     args = parser.parse_args()
     if not args.only_ranking:
         bench_optimiser()

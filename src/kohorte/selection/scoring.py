@@ -4,15 +4,25 @@
 calibration (engine.calibration) and returns, per application: the raw mean, the calibrated
 score with its uncertainty, the spread of its reviews, and per reviewer: the offset. The
 result is cached until a review is submitted or changed.
+
+The cache is two-level, because the ranking asks for the numbers on every request: each
+process keeps the last ``Numbers`` per cohort as a Python object (no pickling: unpickling 2,000
+applications' numbers cost more than the rest of a warm ranking's lookups), and Django's cache
+holds a small token under the version key. The object is used only while the cache still holds
+the same token for the current version, so a change to the reviews (a new version) or a cleared
+cache (``cache.clear()``) makes the next request recompute.
 """
 
 import hashlib
+import threading
+import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
 
 import numpy as np
 from django.core.cache import cache
-from django.db.models import Count, FloatField, Max
+from django.db import connections
+from django.db.models import Count, FloatField, Max, QuerySet
 from django.db.models.functions import Cast
 
 from kohorte.selection.engine import calibration, reliability
@@ -32,29 +42,59 @@ class Numbers:
     triples: list[tuple[int, int, float]] = field(default_factory=list)
 
 
-def _version(cohort) -> str:
+def _version(cohort, settings_: SelectionSettings | None = None) -> str:
     stamp = Review.objects.filter(
         assignment__application__cohort=cohort, submitted_at__isnull=False
     ).aggregate(n=Count("id"), last=Max("updated_at"))
-    settings_ = SelectionSettings.for_cohort(cohort)
+    settings_ = settings_ or SelectionSettings.for_cohort(cohort)
     raw = f"{stamp['n']}:{stamp['last']}:{settings_.shrinkage}"
     return hashlib.sha1(raw.encode(), usedforsecurity=False).hexdigest()
 
 
-def committee_numbers(cohort) -> Numbers:
-    key = f"selection:numbers:{cohort.pk}:{_version(cohort)}"
-    numbers = cache.get(key)
-    if numbers is None:
-        numbers = _compute(cohort)
-        cache.set(key, numbers, 3600)
+# cohort id -> (version key, token, numbers): the last numbers this process computed or used
+_numbers: dict[int, tuple[str, str, Numbers]] = {}
+_numbers_lock = threading.Lock()
+
+
+def committee_numbers(cohort, settings_: SelectionSettings | None = None) -> Numbers:
+    """The cohort's numbers for the current reviews (see the module's docstring for the cache).
+    ``settings_``: the cohort's settings if the caller has read them already.
+
+    The returned object is shared by the requests of this process: read it, never change it
+    (while the reviews stay the same, the same object is returned).
+    """
+    settings_ = settings_ or SelectionSettings.for_cohort(cohort)
+    key = f"selection:numbers:{cohort.pk}:{_version(cohort, settings_)}"
+    token = cache.get(key)
+    known = _numbers.get(cohort.pk)
+    if token is not None and known is not None and known[:2] == (key, token):
+        return known[2]
+    numbers = _compute(cohort, settings_)
+    if token is None:
+        token = uuid.uuid4().hex
+        # add, not set: where several processes share the cache, the first token stays
+        if not cache.add(key, token, 3600):
+            token = cache.get(key) or token
+    with _numbers_lock:
+        _numbers[cohort.pk] = (key, token, numbers)
     return numbers
 
 
-def _compute(cohort) -> Numbers:
+def fetch_rows(queryset: QuerySet) -> list[tuple]:
+    """A ``values_list`` queryset's rows as the database driver returns them, without Django's
+    per-value converters (for 6,000 reviews they cost as much as the query)."""
+    sql, params = queryset.query.sql_with_params()
+    with connections[queryset.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def _compute(cohort, settings_: SelectionSettings | None = None) -> Numbers:
     """One query for the reviews, then numpy: the fit, spreads and counts without a loop per
     application (the cold ranking recomputes this after every submitted review)."""
     # the total as a float in SQL: Django's Decimal converter cost more than the whole fit
-    triples = list(
+    # (ids and a float: nothing for a converter to do)
+    triples = fetch_rows(
         Review.objects.filter(assignment__application__cohort=cohort, submitted_at__isnull=False)
         .annotate(total_float=Cast("total", FloatField()))
         .values_list("assignment__application_id", "assignment__reviewer_id", "total_float")
@@ -65,7 +105,7 @@ def _compute(cohort) -> Numbers:
     values = np.asarray(totals, dtype=float)
     triples = list(zip(apps_col, revs_col, values.tolist(), strict=True))
     numbers = Numbers(triples=triples)
-    shrinkage = float(SelectionSettings.for_cohort(cohort).shrinkage)
+    shrinkage = float((settings_ or SelectionSettings.for_cohort(cohort)).shrinkage)
     fit = calibration.fit(triples, shrinkage=shrinkage)
     keys, index, counts = np.unique(np.asarray(apps_col), return_inverse=True, return_counts=True)
     high = np.full(len(keys), -np.inf)

@@ -28,7 +28,13 @@ from kohorte.selection.models import (
     CommitteeMember,
     SelectionSettings,
 )
-from kohorte.selection.ranking import export_rows, filter_rows, ranking_rows
+from kohorte.selection.ranking import (
+    export_rows,
+    filter_rows,
+    ranking_page,
+    ranking_rows,
+    table_rows_html,
+)
 from kohorte.selection.scoring import committee_numbers, committee_reliability
 from kohorte.selection.visibility import (
     hidden_applications,
@@ -216,9 +222,8 @@ def ranking(request, cohort_id):
     cohort = _cohort(request, cohort_id)
     form = RankingFilter(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
-    rows, hidden = _visible_rows(request, cohort)
-    rows = filter_rows(rows, filters)
-    page = Paginator(rows, filters.get("per_page") or 50).get_page(request.GET.get("seite"))
+    # only the page's rows are built and rendered (ranking.py): same rows as _visible_rows
+    found = ranking_page(cohort, request.user, filters, request.GET.get("seite"))
     query = request.GET.copy()
     query.pop("seite", None)
     return render(
@@ -227,10 +232,11 @@ def ranking(request, cohort_id):
         {
             "cohort": cohort,
             "form": form,
-            "page": page,
+            "page": found.page,
+            "rows_html": table_rows_html(found.page.object_list, cohort.pk),
             "query": query.urlencode(),
-            "count": len(rows),
-            "hidden_notice": hidden_notice(hidden),
+            "count": found.count,
+            "hidden_notice": hidden_notice(found.hidden),
         },
     )
 
