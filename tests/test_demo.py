@@ -49,7 +49,9 @@ def _assert_selection_demo():
     )
     assert reviewed.count() == 40 * 3 and not reviewed.filter(review__submitted_at=None).exists()
     decisions = Decision.objects.filter(application__cohort=current, is_current=True)
-    assert decisions.count() == 46 and sum(d.departs for d in decisions) == 1
+    # the six applications still waiting for the demo reviewer have fewer reviews than
+    # required: following the proposal leaves them for a decision of their own, with a reason
+    assert decisions.count() == 40 and sum(d.departs for d in decisions) == 1
     # the demo reviewer has open assignments to try
     assert (
         Assignment.objects.filter(

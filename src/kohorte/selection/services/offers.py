@@ -12,7 +12,7 @@ from django.db import transaction
 from django.db.models import CharField, Q
 from django.db.models.functions import Cast
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
@@ -352,7 +352,9 @@ def offer_state(offer: Offer, message: OutboxMessage | None) -> str:
         batch = message.batch
         if batch is not None and batch.scheduled_for:
             return _("zurückgehalten bis %(when)s") % {
-                "when": in_language(batch.scheduled_for, "de")
+                "when": formats.date_format(
+                    timezone.localtime(batch.scheduled_for), "DATETIME_FORMAT"
+                )
             }
         return _("zurückgehalten bis zur Freigabe im Postausgang")
     if message.state == OutboxMessage.State.SENT:

@@ -6,12 +6,12 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from kohorte.admissions.models import Application
 from kohorte.comms import events as mail_events
-from kohorte.core.formatting import in_language
 from kohorte.core.forms import add_errors
 from kohorte.core.models import AuditLog
 from kohorte.selection import access, optimiser, services
@@ -252,7 +252,7 @@ def _send_text(plan) -> str:
         "Die Mail mit dem Angebot wird zurückgehalten und geht am %(when)s mit den anderen "
         "Entscheidungsmails hinaus (Tag der Auswahlentscheidung). Bis dahin kann die Person "
         "das Angebot nicht beantworten."
-    ) % {"when": in_language(plan.send_at, "de")}
+    ) % {"when": date_format(timezone.localtime(plan.send_at), "DATETIME_FORMAT")}
 
 
 @steer_view
