@@ -1,0 +1,11 @@
+from django.urls import path
+
+from kohorte.teaching.views import participant, public
+
+app_name = "teaching"
+
+urlpatterns = [
+    path("mein-programm/", participant.programme, name="programme"),
+    path("mein-programm/wahlmodule/", participant.electives, name="electives"),
+    path("freistellung/<str:token>/", public.release, name="release"),
+]
