@@ -1,5 +1,7 @@
 """The supervisor's single-purpose page: confirm the employer's release, no account."""
 
+from contextlib import suppress
+
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -29,10 +31,9 @@ def release(request, token):
             request, "teaching/release_invalid.html", {**context, "reason": "expired"}, 410
         )
     if request.method == "POST":
-        try:
+        # answered or expired meanwhile: the page after the redirect says which
+        with suppress(ValidationError):
             services.confirm_release(found)
-        except ValidationError:
-            pass  # answered or expired meanwhile: the page says which
         return redirect(request.path)
     return _page(request, "teaching/release.html", context)
 
