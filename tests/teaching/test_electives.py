@@ -47,7 +47,7 @@ def test_lottery_never_exceeds_capacity_and_honours_ranks(instance):
             assert taken[run] == capacity[run]
     # nobody holds a second elective that someone without any elective chose
     empty = [p for p, runs in result.items() if not runs]
-    for person, runs in result.items():
+    for runs in result.values():
         for run in runs[1:]:
             assert not any(run in choices[e] for e in empty)
 

@@ -4,7 +4,10 @@ Registered when teaching is loaded (TeachingConfig.ready()); keys and placeholde
 contract with saved templates, so they do not change.
 """
 
-from django.utils.translation import gettext_lazy as _
+from collections.abc import Callable
+from typing import cast
+
+from django.utils.translation import gettext_lazy
 
 from kohorte.comms.events import (
     PROGRAM,
@@ -15,6 +18,10 @@ from kohorte.comms.events import (
     register,
     secret,
 )
+
+# comms types labels as str; a lazy string is what it stores and renders (in the reader's
+# language), so this module says so once instead of silencing mypy for the file.
+_ = cast(Callable[[str], str], gettext_lazy)
 
 PARTICIPANT = {
     "participant_name": Placeholder(_("Name der Teilnehmerin / des Teilnehmers"), "Tara Teil"),
