@@ -2,6 +2,7 @@
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from kohorte.core.validators import validate_single_line
 
@@ -43,6 +44,20 @@ class DetailsForm(forms.Form):
         return self.cleaned_data["arrives"] == "yes"
 
 
+def _run_facts(run) -> str:
+    """ "26.–28. Juli 2027, online – 12 Plätze": when, where, how many places."""
+    from kohorte.catalog.templatetags.catalog import date_range
+
+    place = _("online") if run.is_online else f"{run.location.name}, {run.location.city}"
+    facts = f"{date_range(run.starts_on, run.ends_on)}, {place}"
+    capacity = getattr(run, "elective_capacity", None)
+    if capacity is not None:
+        facts += " – " + ngettext("%(count)d Platz", "%(count)d Plätze", capacity.capacity) % {
+            "count": capacity.capacity
+        }
+    return facts
+
+
 class ElectiveChoiceForm(forms.Form):
     """One rank field per elective run; the result is the run ids, most wanted first."""
 
@@ -54,7 +69,10 @@ class ElectiveChoiceForm(forms.Form):
         ]
         for run in self.runs:
             self.fields[f"run_{run.pk}"] = forms.ChoiceField(
-                label=f"{run.module.number}. {run.module.title}", choices=ranks, required=False
+                label=f"{run.module.number}. {run.module.title}",
+                choices=ranks,
+                required=False,
+                help_text=_run_facts(run),
             )
 
     def clean(self):
