@@ -97,10 +97,15 @@ def world(demo_catalog, django_user_model):
         f"/verwaltung/lehrbetrieb/{cohort.pk}/",
         f"/verwaltung/lehrbetrieb/{cohort.pk}/wahlmodule/",
     ]
+    revoked = teaching.create_calendar_link(participation, actor=owner)
+    teaching.revoke_calendar_link(participation, actor=owner)
     participant_urls = [
         "/mein-programm/",
         "/mein-programm/wahlmodule/",
+        "/mein-programm/kalender/",
         "/freistellung/kein-gueltiger-link/",
+        "/kalender/kein-gueltiger-link.ics",
+        f"/kalender/{revoked}.ics",
     ]
     portal_urls = [
         BASE,
@@ -147,9 +152,12 @@ def test_private_urls_refuse_everyone_else(client, world, role):
             if role == "participant" and url.startswith("/mein-programm/"):
                 # Their own programme (another cohort), never the owner's.
                 assert response.status_code == 200, url
-                body = response.content.decode()
-                assert "Paul Anders" in body or "Wahlmodule wählen" in body
-                assert "1. Jahrgang" in body or "Wahl" in body
+                own = {
+                    "/mein-programm/": "Willkommen, Paul Anders! Sie sind Teilnehmer:in im 1. Jahr",
+                    "/mein-programm/wahlmodule/": '<h1 class="kern-heading-x-large">Wahlmodule',
+                    "/mein-programm/kalender/": '<h1 class="kern-heading-x-large">Persönlicher',
+                }
+                assert own[url] in response.content.decode(), url
                 _assert_no_leak(response, world["owner"])
                 continue
             if role == "other_staff" and url in {
@@ -182,7 +190,7 @@ def test_writes_are_refused_too(client, world):
 
 def test_the_owner_and_program_staff_do_get_it(client, world, django_user_model):
     client.force_login(world["owner"])
-    for url in world["portal"] + world["participant"][:2]:
+    for url in world["portal"] + world["participant"][:3]:
         assert client.get(url).status_code == 200, url
     own = client.get("/mein-programm/").content.decode()
     assert "Vera Vorgesetzt" in own and SECRET in own  # her own details, prefilled

@@ -1,6 +1,7 @@
 """A participant of the current cohort, as on a phone (390 × 844) and on a desktop (1280 × 900):
 logs in and sees "Mein Programm" with her modules, names her supervisor; the supervisor opens
-the mailed link and confirms; she gives her practical details and chooses electives (ranked);
+the mailed link and confirms; she gives her practical details, chooses electives (ranked) and makes her private
+calendar link;
 staff see the release confirmed. axe runs on every page. Screenshots go to /tmp/shots-teaching/."""
 
 from datetime import timedelta
@@ -124,6 +125,16 @@ def test_participant_names_supervisor_who_confirms_then_chooses_electives(
         (five.pk, 1),
         (four.pk, 2),
     ]
+
+    # her calendar: a private link, shown once, with exactly her modules
+    page.get_by_role("link", name="Zurück zu Mein Programm").click()
+    page.get_by_role("link", name="Persönlicher Kalender").click()
+    page.get_by_role("button", name="Kalender-Link anlegen").click()
+    url = page.get_by_label("Kalender-Link").input_value()
+    _check(page, "kalender", width)
+    feed = page.request.get(url.replace("http://testserver", site)).text()
+    assert "BEGIN:VTIMEZONE" in feed and "TZID:Europe/Berlin" in feed
+    assert f"Modul {five.module.number}:" in feed and f"Modul {four.module.number}:" in feed
 
     # staff see the release confirmed and the details, only for planning
     page.goto(site + "/konto/logout/")

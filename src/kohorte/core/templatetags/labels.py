@@ -69,6 +69,8 @@ ACTION_LABELS = {
     "teaching.electives_allocated": _("Plätze in Wahlmodulen verlost"),
     "teaching.elective_place_granted": _("Platz im Wahlmodul durch das Programmteam gegeben"),
     "teaching.elective_place_removed": _("Platz im Wahlmodul durch das Programmteam entzogen"),
+    "teaching.calendar_created": _("persönlicher Kalender-Link angelegt"),
+    "teaching.calendar_revoked": _("persönlicher Kalender-Link widerrufen"),
 }
 
 

@@ -1,5 +1,11 @@
 """Every write of teaching: one transaction, one audit row, mail on commit."""
 
+from kohorte.teaching.services.calendar import (
+    create_calendar_link,
+    find_calendar_participation,
+    personal_runs,
+    revoke_calendar_link,
+)
 from kohorte.teaching.services.electives import (
     allocate_electives,
     choice_refusal,
@@ -24,13 +30,17 @@ __all__ = [
     "choice_refusal",
     "choose_electives",
     "confirm_release",
+    "create_calendar_link",
     "elective_runs",
     "enrol_participant",
+    "find_calendar_participation",
     "find_release",
     "grant_place",
+    "personal_runs",
     "remind_supervisor",
     "remove_place",
     "request_release",
+    "revoke_calendar_link",
     "save_practical_details",
     "send_release_reminders",
     "set_elective_round",

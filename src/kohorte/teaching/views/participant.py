@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -141,3 +142,41 @@ def electives(request):
         },
         status=400 if form.errors or (request.method == "POST" and refusal) else 200,
     )
+
+
+@login_required
+def calendar(request):
+    """The private calendar URL: made (and shown once) or revoked by the participant."""
+    participation = get_participation_for_user(request.user)
+    new_url = ""
+    if request.method == "POST":
+        action = request.POST.get("action")
+        if action == "create":
+            token = services.create_calendar_link(participation, actor=request.user)
+            # Shown once, in this answer; only the hash is kept.
+            new_url = request.build_absolute_uri(
+                reverse("teaching:calendar_feed", kwargs={"token": token})
+            )
+        elif action == "revoke":
+            if services.revoke_calendar_link(participation, actor=request.user):
+                messages.success(request, _("Ihr Kalender-Link ist widerrufen."))
+            return redirect("teaching:calendar")
+    active = participation.calendar_links.filter(revoked_at__isnull=True).first()
+    response = render(
+        request,
+        "teaching/calendar.html",
+        {
+            "participation": participation,
+            "cohort": participation.cohort,
+            "program": participation.cohort.program,
+            "active": active,
+            "new_url": new_url,
+            "runs": queries.programme_runs(participation.cohort).filter(
+                pk__in=services.personal_runs(participation).values("pk")
+            ),
+        },
+    )
+    if new_url:
+        response["Cache-Control"] = "no-store"
+        response["Referrer-Policy"] = "same-origin"
+    return response

@@ -3,9 +3,12 @@
 from contextlib import suppress
 
 from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.views.decorators.http import require_safe
 
+from kohorte.catalog.ical import runs_calendar
 from kohorte.teaching import services
 from kohorte.teaching.models import Release
 
@@ -41,5 +44,22 @@ def release(request, token):
 def _page(request, template, context, status=200):
     response = render(request, template, context, status=status)
     # The token is in the URL: never send it to another site in a Referer header.
+    response["Referrer-Policy"] = "same-origin"
+    return response
+
+
+@require_safe
+def calendar_feed(request, token):
+    """A participant's private iCal feed: exactly their sessions. Unknown or revoked: 404."""
+    participation = services.find_calendar_participation(token)
+    if participation is None:
+        raise Http404
+    cohort = participation.cohort
+    body = runs_calendar(
+        f"{cohort.program.title} – {cohort.name}", services.personal_runs(participation), request
+    )
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="mein-programm.ics"'
+    response["Cache-Control"] = "private, no-cache"
     response["Referrer-Policy"] = "same-origin"
     return response
