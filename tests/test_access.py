@@ -38,6 +38,21 @@ def world(demo_catalog, django_user_model):
     Membership.objects.create(user=users["reviewer"], role="reviewer", cohort=cohort)
     users["lecturer"] = django_user_model.objects.create_user("lec@example.org", "x")
     Membership.objects.create(user=users["lecturer"], role="lecturer", cohort=cohort)
+    # teaching: the owner takes part in jahrgang-2 (details and release present); another
+    # person takes part in another cohort (jahrgang-1)
+    from kohorte.teaching import services as teaching
+
+    participation = teaching.enrol_participant(cohort, owner, application=application)
+    teaching.save_practical_details(
+        participation, actor=owner, dietary_needs=SECRET, accessibility_needs="", arrives=True
+    )
+    teaching.request_release(
+        participation, name="Vera Vorgesetzt", role="AL", email="v@bund.example", actor=owner
+    )
+    users["participant"] = django_user_model.objects.create_user(
+        "part@bund.example", "x", first_name="Paul", last_name="Anders"
+    )
+    teaching.enrol_participant(Cohort.objects.get(slug="jahrgang-1"), users["participant"])
     users["other_staff"] = django_user_model.objects.create_user(
         "os@example.org", "x", is_staff=True
     )
@@ -77,6 +92,21 @@ def world(demo_catalog, django_user_model):
         f"/admin/admissions/application/{application.pk}/change/",
         *account_admin_urls,
     ]
+    teaching_staff_urls = [
+        "/verwaltung/lehrbetrieb/",
+        f"/verwaltung/lehrbetrieb/{cohort.pk}/",
+        f"/verwaltung/lehrbetrieb/{cohort.pk}/wahlmodule/",
+    ]
+    revoked = teaching.create_calendar_link(participation, actor=owner)
+    teaching.revoke_calendar_link(participation, actor=owner)
+    participant_urls = [
+        "/mein-programm/",
+        "/mein-programm/wahlmodule/",
+        "/mein-programm/kalender/",
+        "/freistellung/kein-gueltiger-link/",
+        "/kalender/kein-gueltiger-link.ics",
+        f"/kalender/{revoked}.ics",
+    ]
     portal_urls = [
         BASE,
         BASE + "person/",
@@ -91,6 +121,8 @@ def world(demo_catalog, django_user_model):
         "mail": mail_urls,
         "admin": admin_urls,
         "portal": portal_urls,
+        "teaching_staff": teaching_staff_urls,
+        "participant": participant_urls,
         "owner": owner,
         "account_admin": account_admin_urls,
         "reviewer_role": reviewer_role,
@@ -102,11 +134,14 @@ def _assert_no_leak(response, owner):
     assert SECRET not in body and owner.email not in body and "Eigentum" not in body
 
 
-@pytest.mark.parametrize("role", ["anonymous", "applicant", "reviewer", "lecturer", "other_staff"])
+@pytest.mark.parametrize(
+    "role", ["anonymous", "applicant", "reviewer", "lecturer", "participant", "other_staff"]
+)
 def test_private_urls_refuse_everyone_else(client, world, role):
     if role != "anonymous":
         client.force_login(world["users"][role])
-    groups = ["staff", "admin", "portal"] + ([] if role == "other_staff" else ["mail"])
+    groups = ["staff", "admin", "portal", "teaching_staff", "participant"]
+    groups += [] if role == "other_staff" else ["mail"]
     for group in groups:
         for url in world[group]:
             response = client.get(url)
@@ -114,7 +149,21 @@ def test_private_urls_refuse_everyone_else(client, world, role):
                 # Their own application, never the owner's.
                 _assert_no_leak(response, world["owner"])
                 continue
-            if role == "other_staff" and url == "/verwaltung/bewerbungen/":
+            if role == "participant" and url.startswith("/mein-programm/"):
+                # Their own programme (another cohort), never the owner's.
+                assert response.status_code == 200, url
+                own = {
+                    "/mein-programm/": "Willkommen, Paul Anders! Sie sind Teilnehmer:in im 1. Jahr",
+                    "/mein-programm/wahlmodule/": '<h1 class="kern-heading-x-large">Wahlmodule',
+                    "/mein-programm/kalender/": '<h1 class="kern-heading-x-large">Persönlicher',
+                }
+                assert own[url] in response.content.decode(), url
+                _assert_no_leak(response, world["owner"])
+                continue
+            if role == "other_staff" and url in {
+                "/verwaltung/bewerbungen/",
+                "/verwaltung/lehrbetrieb/",
+            }:
                 assert response.status_code == 200
                 _assert_no_leak(response, world["owner"])
                 continue
@@ -141,15 +190,19 @@ def test_writes_are_refused_too(client, world):
 
 def test_the_owner_and_program_staff_do_get_it(client, world, django_user_model):
     client.force_login(world["owner"])
-    for url in world["portal"]:
+    for url in world["portal"] + world["participant"][:3]:
         assert client.get(url).status_code == 200, url
+    own = client.get("/mein-programm/").content.decode()
+    assert "Vera Vorgesetzt" in own and SECRET in own  # her own details, prefilled
     staff = django_user_model.objects.create_user("ps@example.org", "x", is_staff=True)
     Membership.objects.create(
         user=staff, role="staff", program=Cohort.objects.get(slug="jahrgang-2").program
     )
     client.force_login(staff)
-    for url in world["staff"]:
+    for url in world["staff"] + world["teaching_staff"]:
         assert client.get(url).status_code == 200, url
+    participants = client.get(world["teaching_staff"][1]).content.decode()
+    assert "Olga Eigentum" in participants and SECRET in participants
 
 
 def test_program_staff_in_the_admin_read_accounts_but_change_no_rights(client, world):

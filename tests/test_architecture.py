@@ -99,6 +99,7 @@ def test_the_demo_is_one_package_above_the_apps():
         "kohorte.demo.catalog",
         "kohorte.demo.comms",
         "kohorte.demo.selection",
+        "kohorte.demo.teaching",
         "kohorte.demo.wsgi",
     ]
     imported = {
@@ -107,7 +108,7 @@ def test_the_demo_is_one_package_above_the_apps():
         for target, _line in _imports(modules[name][1], modules[name][2])
         if target and target.startswith("kohorte.")
     }
-    assert {"accounts", "catalog", "comms", "admissions", "selection"} <= imported
+    assert {"accounts", "catalog", "comms", "admissions", "selection", "teaching"} <= imported
     importers = {
         name
         for name in in_apps

@@ -16,7 +16,15 @@ def test_demo_loads_everything_once(client, settings, tmp_path):
 
     logins = load_demo()
     roles = [role for role, _email, _password in logins]
-    assert roles == ["staff", "reviewer", "chair", "lecturer", "applicant", "referee link"]
+    assert roles == [
+        "staff",
+        "reviewer",
+        "chair",
+        "lecturer",
+        "applicant",
+        "participant",
+        "referee link",
+    ]
     current = Application.objects.filter(cohort__slug="jahrgang-2")
     states = Counter((a.status, a.is_complete, a.is_eligible) for a in current)
     assert states[("draft", False, True)] == 18  # partial drafts (a CV only) and letters pending
@@ -62,3 +70,19 @@ def _assert_selection_demo():
     # the 2024 cohort is selected: 25 participants, one declined and replaced
     assert past.participations.count() == 25
     assert Offer.objects.filter(application__cohort=past, status="declined").count() == 1
+    _assert_teaching_demo(past)
+
+
+def _assert_teaching_demo(past):
+    from kohorte.teaching.models import ElectivePlace, Release
+
+    releases = Release.objects.filter(participation__cohort=past)
+    assert releases.filter(status="confirmed").count() == 24
+    assert releases.filter(status="requested").count() == 1
+    tara = past.participations.get(user__email="teilnehmerin@example.org")
+    assert tara.user.get_full_name() == "Tara Teilnehmer" and tara.elective_places.exists()
+    assert past.elective_round.status == "allocated" and past.elective_round.seed == 2024
+    for run in past.runs.filter(module__kind="elective"):
+        assert ElectivePlace.objects.filter(run=run).count() <= run.elective_capacity.capacity
+    # every participant has at least one elective (capacity 2 × 18 for 25 people)
+    assert not past.participations.filter(elective_places__isnull=True).exists()

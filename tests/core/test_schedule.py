@@ -63,6 +63,7 @@ def test_the_registered_jobs_and_their_periods(db):
         "admissions.send_reminders": "daily 07:00 Europe/Berlin",
         "comms.deliver_outbox": "every 60s",
         "selection.expire_offers": "every 3600s",
+        "teaching.remind_supervisors": "daily 07:30 Europe/Berlin",
     }
 
 

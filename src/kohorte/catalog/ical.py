@@ -134,3 +134,14 @@ def module_calendar(module, request) -> bytes:
         for session in run.sessions.all():
             cal.add_component(_session_event(session, run, request, stamp))
     return _finish(cal)
+
+
+def runs_calendar(name: str, runs, request) -> bytes:
+    """A feed of the sessions of these module runs only (a personal calendar: the caller picks
+    the runs). UIDs are the sessions' own, the same as in the public feeds."""
+    stamp = timezone.now()
+    cal = _calendar(name)
+    for run in _runs(runs):
+        for session in run.sessions.all():
+            cal.add_component(_session_event(session, run, request, stamp))
+    return _finish(cal)

@@ -155,6 +155,7 @@ TEMPLATES = [
                 "django.template.context_processors.csp",
                 "kohorte.core.context_processors.site",
                 "kohorte.admissions.context_processors.portal",
+                "kohorte.teaching.context_processors.participant",
                 "kohorte.demo.loading",
             ],
         },

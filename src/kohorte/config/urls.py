@@ -42,6 +42,8 @@ urlpatterns += i18n_patterns(
     path("", include("kohorte.admissions.staff_urls")),
     path("", include("kohorte.selection.urls")),
     path("", include("kohorte.admissions.urls")),
+    path("", include("kohorte.teaching.staff_urls")),
+    path("", include("kohorte.teaching.urls")),
     path("<slug:program>/", include("kohorte.catalog.urls")),
     prefix_default_language=False,
 )

@@ -8,7 +8,8 @@ app imports it. One module per app:
 - ``accounts``: one account per role (and the staff group);
 - ``comms``: a few mails, so that the outbox shows what Kohorte sends;
 - ``admissions``: about 80 synthetic applicants in every state, with PDFs;
-- ``selection``: reviews, proposals, decisions and offers for two cohorts.
+- ``selection``: reviews, proposals, decisions and offers for two cohorts;
+- ``teaching``: the 2024 cohort in operation (releases, electives, the participant login).
 
 ``load_demo()`` loads everything at once. ``kohorte demo`` loads in two steps so that it can
 serve early: ``load_first()`` (the programme and the accounts, enough for the site and the log-in)
@@ -51,17 +52,19 @@ def load_demo() -> list[tuple[str, str, str]]:
 @transaction.atomic
 def load_first() -> list[tuple[str, str, str]]:
     """The programme and one account per role: what the site needs to serve its pages."""
-    from kohorte.demo import accounts, catalog
+    from kohorte.demo import accounts, catalog, teaching
 
     program, current = catalog.load_programme()
-    return accounts.load_accounts(program, current)
+    logins = accounts.load_accounts(program, current)
+    # a participant of the 2024 cohort: the account is made in load_rest (teaching)
+    return [*logins, teaching.participant_login(demo_password())]
 
 
 def load_rest() -> str:
     """Mails, applicants and the selection, each step in its own transaction (so that the web
     server, already running, waits at most one step for the database); every step is skipped
     when it is already loaded. Return the unanswered referee link."""
-    from kohorte.demo import accounts, admissions, comms, selection
+    from kohorte.demo import accounts, admissions, comms, selection, teaching
     from kohorte.demo.catalog import current_cohort
 
     current = current_cohort()
@@ -73,6 +76,7 @@ def load_rest() -> str:
     selection.load_selection_demo(
         current, reviewer=people["reviewer"], chair=people["chair"], staff=people["staff"]
     )
+    teaching.load_teaching_demo(current.program, people["staff"])
     return link
 
 

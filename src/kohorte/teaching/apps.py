@@ -8,4 +8,4 @@ class TeachingConfig(AppConfig):
     verbose_name = _("Lehrbetrieb")
 
     def ready(self):
-        from kohorte.teaching import signals  # noqa: F401 (connects the receivers)
+        from kohorte.teaching import mail, signals  # noqa: F401 (mail events, receivers)

@@ -3,13 +3,14 @@
 from django.dispatch import receiver
 
 from kohorte.selection.signals import offer_accepted
-from kohorte.teaching.models import Participation
+from kohorte.teaching.services import enrol_participant
 
 
 @receiver(offer_accepted)
 def create_participation(sender, application, **kwargs):
-    Participation.objects.get_or_create(
-        cohort=application.cohort,
-        user=application.applicant,
-        defaults={"application": application},
+    enrol_participant(
+        application.cohort,
+        application.applicant,
+        application=application,
+        actor=application.applicant,
     )

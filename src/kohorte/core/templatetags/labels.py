@@ -58,6 +58,19 @@ ACTION_LABELS = {
     "accounts.role_revoked": _("Rolle entzogen"),
     "accounts.privileges_changed": _("Rechte geändert"),
     "accounts.password_set_by_admin": _("Passwort durch Verwaltung gesetzt"),
+    "teaching.enrolled": _("als Teilnehmer:in aufgenommen"),
+    "teaching.details_saved": _("Angaben für die Planung gespeichert"),
+    "teaching.release_requested": _("Bestätigung der Freistellung angefragt"),
+    "teaching.release_reminded": _("an die Bestätigung der Freistellung erinnert"),
+    "teaching.release_replaced": _("Anfrage zur Freistellung ersetzt"),
+    "teaching.release_confirmed": _("Freistellung bestätigt"),
+    "teaching.elective_round_set": _("Frist und Plätze der Wahlmodule festgelegt"),
+    "teaching.electives_chosen": _("Wahlmodule gewählt"),
+    "teaching.electives_allocated": _("Plätze in Wahlmodulen verlost"),
+    "teaching.elective_place_granted": _("Platz im Wahlmodul durch das Programmteam gegeben"),
+    "teaching.elective_place_removed": _("Platz im Wahlmodul durch das Programmteam entzogen"),
+    "teaching.calendar_created": _("persönlicher Kalender-Link angelegt"),
+    "teaching.calendar_revoked": _("persönlicher Kalender-Link widerrufen"),
 }
 
 

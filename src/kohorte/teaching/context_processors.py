@@ -1,0 +1,15 @@
+from django.utils.functional import SimpleLazyObject
+
+
+def participant(request):
+    """Whether the person takes part in a cohort, for the "Mein Programm" link in the header:
+    one query, and only if a page asks."""
+    return {"my_participation": SimpleLazyObject(lambda: _mine(request.user))}
+
+
+def _mine(user):
+    if not user.is_authenticated:
+        return None
+    from kohorte.teaching.models import Participation
+
+    return Participation.objects.for_user(user).order_by("-cohort__starts_on", "-pk").first()

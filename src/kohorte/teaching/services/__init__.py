@@ -1,0 +1,48 @@
+"""Every write of teaching: one transaction, one audit row, mail on commit."""
+
+from kohorte.teaching.services.calendar import (
+    create_calendar_link,
+    find_calendar_participation,
+    personal_runs,
+    revoke_calendar_link,
+)
+from kohorte.teaching.services.electives import (
+    allocate_electives,
+    choice_refusal,
+    choose_electives,
+    elective_runs,
+    grant_place,
+    remove_place,
+    set_elective_round,
+)
+from kohorte.teaching.services.participations import enrol_participant, save_practical_details
+from kohorte.teaching.services.releases import (
+    confirm_release,
+    find_release,
+    remind_supervisor,
+    request_release,
+    send_release_reminders,
+    set_release_status,
+)
+
+__all__ = [
+    "allocate_electives",
+    "choice_refusal",
+    "choose_electives",
+    "confirm_release",
+    "create_calendar_link",
+    "elective_runs",
+    "enrol_participant",
+    "find_calendar_participation",
+    "find_release",
+    "grant_place",
+    "personal_runs",
+    "remind_supervisor",
+    "remove_place",
+    "request_release",
+    "revoke_calendar_link",
+    "save_practical_details",
+    "send_release_reminders",
+    "set_elective_round",
+    "set_release_status",
+]

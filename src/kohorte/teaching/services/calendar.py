@@ -1,0 +1,77 @@
+"""The participant's private calendar feed: a secret URL, revocable, only its hash stored."""
+
+from django.db import transaction
+from django.utils import timezone
+
+from kohorte.catalog.models import Module, ModuleRun
+from kohorte.core.audit import log_action
+from kohorte.core.tokens import hash_token, new_token, plausible
+from kohorte.teaching.models import CalendarLink, ElectiveRound, Participation
+
+
+def _revoke_active(participation: Participation, now) -> list[int]:
+    active = participation.calendar_links.filter(revoked_at__isnull=True)
+    ids = list(active.values_list("pk", flat=True))
+    active.update(revoked_at=now)
+    return ids
+
+
+def create_calendar_link(participation: Participation, *, actor) -> str:
+    """Make a new private calendar URL (an older one stops working). Return the token: it is
+    shown once, to the participant."""
+    token, token_hash = new_token()
+    now = timezone.now()
+    with transaction.atomic():
+        list(Participation.objects.select_for_update().filter(pk=participation.pk).values("pk"))
+        revoked = _revoke_active(participation, now)
+        link = CalendarLink.objects.create(participation=participation, token_hash=token_hash)
+        log_action(
+            "teaching.calendar_created",
+            actor=actor,
+            target=participation,
+            data={"link": link.pk, **({"revoked": revoked} if revoked else {})},
+        )
+    return token
+
+
+def revoke_calendar_link(participation: Participation, *, actor) -> bool:
+    """Revoke the participant's calendar URL; True if there was one."""
+    with transaction.atomic():
+        revoked = _revoke_active(participation, timezone.now())
+        if revoked:
+            log_action(
+                "teaching.calendar_revoked",
+                actor=actor,
+                target=participation,
+                data={"revoked": revoked},
+            )
+    return bool(revoked)
+
+
+def find_calendar_participation(token: str) -> Participation | None:
+    """The participation of an active calendar token, or None (unknown or revoked)."""
+    if not plausible(token):
+        return None
+    link = (
+        CalendarLink.objects.select_related("participation__cohort__program")
+        .filter(token_hash=hash_token(token), revoked_at__isnull=True)
+        .first()
+    )
+    return link.participation if link else None
+
+
+def personal_runs(participation: Participation):
+    """Exactly the participant's module runs: every mandatory one of the cohort, and the
+    electives they have a place in (before the lottery: the electives they chose)."""
+    cohort_runs = ModuleRun.objects.filter(cohort_id=participation.cohort_id)
+    allocated = ElectiveRound.objects.filter(
+        cohort_id=participation.cohort_id, status=ElectiveRound.Status.ALLOCATED
+    ).exists()
+    electives = (
+        participation.elective_places.values_list("run_id", flat=True)
+        if allocated
+        else participation.elective_choices.values_list("run_id", flat=True)
+    )
+    return cohort_runs.filter(module__kind=Module.Kind.MANDATORY) | cohort_runs.filter(
+        pk__in=electives
+    )

@@ -1,0 +1,182 @@
+"""The participant's pages: "Mein Programm" (modules, release, practical details) and the
+elective choice."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from kohorte.teaching import queries, services
+from kohorte.teaching.access import get_participation_for_user
+from kohorte.teaching.forms import DetailsForm, ElectiveChoiceForm, ReleaseForm
+from kohorte.teaching.models import ElectiveRound
+
+
+def _add_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+def _completion_rule(cohort):
+    return getattr(cohort, "completion_rule", None)
+
+
+@login_required
+def programme(request):
+    participation = get_participation_for_user(request.user)
+    release_form = ReleaseForm()
+    details_form = DetailsForm(
+        initial={
+            "dietary_needs": participation.dietary_needs,
+            "accessibility_needs": participation.accessibility_needs,
+            "arrives": {True: "yes", False: "no"}.get(participation.arrives_evening_before),
+        }
+    )
+    if request.method == "POST":
+        action = request.POST.get("action")
+        if action == "release":
+            release_form = ReleaseForm(request.POST)
+            if release_form.is_valid():
+                data = release_form.cleaned_data
+                try:
+                    services.request_release(
+                        participation,
+                        name=data["name"],
+                        role=data["role"],
+                        email=data["email"],
+                        actor=request.user,
+                        language=(get_language() or "de")[:2],
+                    )
+                except ValidationError as error:
+                    _add_errors(release_form, error)
+                else:
+                    messages.success(
+                        request,
+                        _("Wir haben %(name)s um die Bestätigung Ihrer Freistellung gebeten.")
+                        % {"name": data["name"]},
+                    )
+                    return redirect("teaching:programme")
+        elif action == "details":
+            details_form = DetailsForm(request.POST)
+            if details_form.is_valid():
+                data = details_form.cleaned_data
+                services.save_practical_details(
+                    participation,
+                    actor=request.user,
+                    dietary_needs=data["dietary_needs"],
+                    accessibility_needs=data["accessibility_needs"],
+                    arrives=data["arrives"],
+                )
+                messages.success(request, _("Ihre Angaben sind gespeichert."))
+                return redirect("teaching:programme")
+    cohort = participation.cohort
+    errors = release_form.errors or details_form.errors
+    return render(
+        request,
+        "teaching/programme.html",
+        {
+            "participation": participation,
+            "cohort": cohort,
+            "program": cohort.program,
+            "runs": queries.programme_runs(cohort),
+            "release": participation.current_release(),
+            "release_form": release_form,
+            "details_form": details_form,
+            "places": participation.elective_places.select_related("run__module"),
+        },
+        status=400 if errors else 200,
+    )
+
+
+@login_required
+def electives(request):
+    participation = get_participation_for_user(request.user)
+    cohort = participation.cohort
+    runs = list(services.elective_runs(cohort))
+    round_ = ElectiveRound.objects.filter(cohort=cohort).first()
+    refusal = services.choice_refusal(participation)
+    current = {c.run_id: c.rank for c in participation.elective_choices.all()}
+    form = ElectiveChoiceForm(
+        request.POST if request.method == "POST" else None,
+        runs=runs,
+        initial={f"run_{pk}": str(rank) for pk, rank in current.items()},
+    )
+    if request.method == "POST" and not refusal and form.is_valid():
+        try:
+            services.choose_electives(
+                participation, form.cleaned_data["run_ids"], actor=request.user
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("Ihre Wahl ist gespeichert."))
+            return redirect("teaching:electives")
+    rule = _completion_rule(cohort)
+    mandatory = sum(1 for r in queries.programme_runs(cohort) if r.module.kind == "mandatory")
+    choices = [
+        {"run": run, "rank": current.get(run.pk)}
+        for run in sorted(runs, key=lambda r: current.get(r.pk, 99))
+        if run.pk in current
+    ]
+    return render(
+        request,
+        "teaching/electives.html",
+        {
+            "participation": participation,
+            "cohort": cohort,
+            "program": cohort.program,
+            "runs": runs,
+            "round": round_,
+            "refusal": refusal,
+            "form": form,
+            "rule": rule,
+            "mandatory_count": mandatory,
+            "choices": choices,
+            "places": participation.elective_places.select_related("run__module"),
+        },
+        status=400 if form.errors or (request.method == "POST" and refusal) else 200,
+    )
+
+
+@login_required
+def calendar(request):
+    """The private calendar URL: made (and shown once) or revoked by the participant."""
+    participation = get_participation_for_user(request.user)
+    new_url = ""
+    if request.method == "POST":
+        action = request.POST.get("action")
+        if action == "create":
+            token = services.create_calendar_link(participation, actor=request.user)
+            # Shown once, in this answer; only the hash is kept.
+            new_url = request.build_absolute_uri(
+                reverse("teaching:calendar_feed", kwargs={"token": token})
+            )
+        elif action == "revoke":
+            if services.revoke_calendar_link(participation, actor=request.user):
+                messages.success(request, _("Ihr Kalender-Link ist widerrufen."))
+            return redirect("teaching:calendar")
+    active = participation.calendar_links.filter(revoked_at__isnull=True).first()
+    response = render(
+        request,
+        "teaching/calendar.html",
+        {
+            "participation": participation,
+            "cohort": participation.cohort,
+            "program": participation.cohort.program,
+            "active": active,
+            "new_url": new_url,
+            "runs": queries.programme_runs(participation.cohort).filter(
+                pk__in=services.personal_runs(participation).values("pk")
+            ),
+        },
+    )
+    if new_url:
+        response["Cache-Control"] = "no-store"
+        response["Referrer-Policy"] = "same-origin"
+    return response

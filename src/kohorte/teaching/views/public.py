@@ -1,0 +1,65 @@
+"""The supervisor's single-purpose page: confirm the employer's release, no account."""
+
+from contextlib import suppress
+
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_safe
+
+from kohorte.catalog.ical import runs_calendar
+from kohorte.teaching import services
+from kohorte.teaching.models import Release
+
+
+def release(request, token):
+    found = services.find_release(token)
+    if found is None:
+        return _page(request, "teaching/release_invalid.html", {"reason": "unknown"}, 404)
+    participation = found.participation
+    context = {
+        "release": found,
+        "participation": participation,
+        "program": participation.cohort.program,
+    }
+    if found.status == Release.Status.CONFIRMED:
+        return _page(request, "teaching/release_done.html", context)
+    if found.status == Release.Status.REPLACED:
+        return _page(
+            request, "teaching/release_invalid.html", {**context, "reason": "replaced"}, 410
+        )
+    if found.expires_at <= timezone.now():
+        return _page(
+            request, "teaching/release_invalid.html", {**context, "reason": "expired"}, 410
+        )
+    if request.method == "POST":
+        # answered or expired meanwhile: the page after the redirect says which
+        with suppress(ValidationError):
+            services.confirm_release(found)
+        return redirect(request.path)
+    return _page(request, "teaching/release.html", context)
+
+
+def _page(request, template, context, status=200):
+    response = render(request, template, context, status=status)
+    # The token is in the URL: never send it to another site in a Referer header.
+    response["Referrer-Policy"] = "same-origin"
+    return response
+
+
+@require_safe
+def calendar_feed(request, token):
+    """A participant's private iCal feed: exactly their sessions. Unknown or revoked: 404."""
+    participation = services.find_calendar_participation(token)
+    if participation is None:
+        raise Http404
+    cohort = participation.cohort
+    body = runs_calendar(
+        f"{cohort.program.title} – {cohort.name}", services.personal_runs(participation), request
+    )
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="mein-programm.ics"'
+    response["Cache-Control"] = "private, no-cache"
+    response["Referrer-Policy"] = "same-origin"
+    return response
