@@ -181,3 +181,14 @@ def test_my_programme_lists_the_modules_with_dates_and_places(participant, clien
         assert run.module.title in page
     assert "GovTech Campus" in page and "online" in page
     assert "Meine Bewerbung" not in page
+
+
+def test_a_participant_lands_in_her_programme_not_her_application(cohort, client):
+    from kohorte.teaching.services import enrol_participant
+    from tests.factories import make_applications
+
+    (application,) = make_applications(cohort, 1)
+    client.force_login(application.applicant)
+    assert client.get("/meine-bewerbung/")["Location"] == "/ki-data-science/jahrgaenge/jahrgang-2/bewerben/"
+    enrol_participant(cohort, application.applicant, application=application, actor=None)
+    assert client.get("/meine-bewerbung/")["Location"] == "/mein-programm/"

@@ -102,6 +102,9 @@ def mine(request):
     application = queries.own_application(request.user)
     if application is None:
         return redirect("home")
+    if getattr(application, "participation", None) is not None:
+        # a participant's portal is the programme (teaching registers the URL name)
+        return redirect("teaching:programme")
     return redirect(_url(application, "overview"))
 
 
