@@ -61,15 +61,14 @@ def test_stylesheet_swaps_the_frame_for_downloads_on_phones():
 
 def test_review_deadline_in_german_on_every_reviewer_page(client, committee, blind_application):
     import datetime as dt
-
-    from django.utils import timezone
+    from zoneinfo import ZoneInfo
 
     from kohorte.selection import services
     from kohorte.selection.models import SelectionSettings
 
     cohort = committee["cohort"]
     settings_ = SelectionSettings.for_cohort(cohort)
-    settings_.review_deadline = timezone.make_aware(dt.datetime(2027, 1, 5, 23, 59))
+    settings_.review_deadline = dt.datetime(2027, 1, 5, 23, 59, tzinfo=ZoneInfo("Europe/Berlin"))
     services.save_settings(settings_, actor=committee["chair"])
     assignment = blind_application.assignments.first()
     client.force_login(assignment.reviewer)

@@ -79,8 +79,10 @@ SETTINGS_FIELDS = [
 def _settings_dict(settings_: SelectionSettings) -> dict:
     def plain(value):
         # the audit row is JSON: decimals and the deadline as text
-        return value if value is None or isinstance(value, int | bool | str | list | dict) else (
-            value.isoformat() if hasattr(value, "isoformat") else str(value)
+        return (
+            value
+            if value is None or isinstance(value, int | bool | str | list | dict)
+            else (value.isoformat() if hasattr(value, "isoformat") else str(value))
         )
 
     return {k: plain(v) for k, v in model_to_dict(settings_, fields=SETTINGS_FIELDS).items()}

@@ -49,7 +49,7 @@ def home(request):
                 "applications__assignments",
                 filter=Q(applications__assignments__reviewer=request.user),
                 distinct=True,
-            )
+            ),
         )
         .distinct()
     )
