@@ -77,4 +77,4 @@ def test_review_deadline_in_german_on_every_reviewer_page(client, committee, bli
     assert sentence in client.get(f"/kommission/{cohort.pk}/{assignment.pk}/").content.decode()
     assert "Gutachten bis 5. Januar 2027, 23:59 Uhr" in client.get("/kommission/").content.decode()
     english = client.get(f"/en/kommission/{cohort.pk}/").content.decode()
-    assert "Please submit your reviews by 5 January 2027, 11:59 p.m." in english
+    assert "Please submit your reviews by 5 January 2027, 11:59 pm." in english
