@@ -66,12 +66,12 @@ def test_admin_reads_german_throughout(client, committee, django_user_model):
     urls = [reverse("admin:index")]
     for model, model_admin in admin.site._registry.items():
         info = model._meta.app_label, model._meta.model_name
-        urls.append(reverse("admin:%s_%s_changelist" % info))
+        urls.append(reverse("admin:{}_{}_changelist".format(*info)))
         if model_admin.has_add_permission(type("R", (), {"user": user})()):
-            urls.append(reverse("admin:%s_%s_add" % info))
+            urls.append(reverse("admin:{}_{}_add".format(*info)))
         first = model._default_manager.order_by("pk").first()
         if first is not None:
-            urls.append(reverse("admin:%s_%s_change" % info, args=[first.pk]))
+            urls.append(reverse("admin:{}_{}_change".format(*info), args=[first.pk]))
     found = []
     for url in urls:
         response = client.get(url)
