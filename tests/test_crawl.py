@@ -315,6 +315,51 @@ def check_table(url: str, content: bytes, fmt: str, code_set=frozenset()) -> lis
     return found
 
 
+# Every page of the programme team, the chair and the committee that a GET shows: the crawl must
+# reach each one, in both languages (issue 12, item 7). POST-only actions, file downloads (PDF,
+# JSON, documents) and htmx progress fragments are left out. A new staff page is added here.
+STAFF_PAGES = {
+    "backoffice:home",
+    "comms:outbox",
+    "comms:outbox_detail",
+    "comms:person_log",
+    "comms:templates",
+    "comms:template_edit",
+    "comms:batches",
+    "comms:batch_create",
+    "comms:batch_detail",
+    "admissions_staff:cohorts",
+    "admissions_staff:list",
+    "admissions_staff:export",
+    "admissions_staff:detail",
+    "selection:reviewer_cohorts",
+    "selection:reviewer_home",
+    "selection:reviewer_export",
+    "selection:review",
+    "selection:cohorts",
+    "selection:dashboard",
+    "selection:assignments",
+    "selection:ranking",
+    "selection:ranking_export",
+    "selection:reliability",
+    "selection:proposal",
+    "selection:application",
+    "selection:decisions",
+    "selection:offers",
+}
+REACHED: dict[str, set[str]] = defaultdict(set)  # language -> view names reached
+
+
+def _reached(url: str, english: bool) -> None:
+    from django.urls import Resolver404, resolve
+
+    try:
+        match = resolve(urlsplit(url).path)
+    except Resolver404:
+        return
+    REACHED["en" if english else "de"].add(match.view_name)
+
+
 def crawl(client, starts: list[str], english: bool, code_re, tables: dict) -> tuple[dict, int]:
     prefix = "/en/" if english else "/"
     queue = [s if not english else "/en" + s for s in starts]
@@ -329,8 +374,11 @@ def crawl(client, starts: list[str], english: bool, code_re, tables: dict) -> tu
         seen.add(key)
         if TABLE.search(url):
             tables.setdefault(key, url)
+            _reached(url, english)
             continue
         response = client.get(url)
+        if response.status_code == 200:
+            _reached(url, english)
         if response.status_code in (301, 302):
             target = response["Location"]
             if urlsplit(target).netloc in ("", "testserver"):
@@ -437,6 +485,9 @@ def test_crawl_every_page_every_role_both_languages(client, demo):
                 if found:
                     report[f"[{role}] {url}"] = found
     print("\n".join(coverage))
+    for language in ("de", "en"):
+        missing = STAFF_PAGES - REACHED[language]
+        assert not missing, f"the crawl ({language}) never reached: {sorted(missing)}"
     print("tables:", sorted(tables))
     if report:
         lines = []

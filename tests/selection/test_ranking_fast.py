@@ -43,8 +43,8 @@ OLD_LOOP = """{% load i18n selection %}{% for r in page %}
     <td class="kern-table__cell num">{{ r.rank|default:"–" }}</td>
     <td class="kern-table__cell"><a class="kern-link" href="{% url 'selection:application' cohort_id=cohort.pk pk=r.pk %}">{{ r.name }}</a>{% if r.lock %} <span class="tag">{% if r.lock == "in" %}{% translate "gesetzt" %}{% else %}{% translate "ausgeschlossen" %}{% endif %}</span>{% endif %}</td>
     <td class="kern-table__cell">{{ r.authority|default:"–" }}</td>
-    <td class="kern-table__cell">{{ r.level_label|default:"–" }}</td>
-    <td class="kern-table__cell">{{ r.gender_label|default:"–" }}</td>
+    <td class="kern-table__cell">{{ r.level_label|default:"–" }}</td>{% if show_gender %}
+    <td class="kern-table__cell">{{ r.gender_label|default:"–" }}</td>{% endif %}
     <td class="kern-table__cell">{% if r.eligible %}{% translate "erfüllt" %}{% else %}<strong>{% translate "nicht erfüllt" %}</strong>{% endif %}</td>
     <td class="kern-table__cell num">{{ r.reviews }}</td>
     <td class="kern-table__cell num">{{ r.raw|points }}</td>
@@ -251,14 +251,17 @@ def _row(rng, pk):
     )
 
 
+@pytest.mark.parametrize("show_gender", [True, False])
 @pytest.mark.parametrize("language", ["de", "en"])
-def test_table_rows_html_writes_what_the_template_loop_wrote(committee, language):
+def test_table_rows_html_writes_what_the_template_loop_wrote(committee, language, show_gender):
     cohort = committee["cohort"]
     rng = random.Random(4)
     rows = [_row(rng, pk) for pk in range(1, 120)]
+    context = {"page": rows, "cohort": cohort, "show_gender": show_gender}
     with translation.override(language):
-        expected = Template(OLD_LOOP).render(Context({"page": rows, "cohort": cohort}))
-        assert table_rows_html(rows, cohort.pk) == expected
+        expected = Template(OLD_LOOP).render(Context(context))
+        assert table_rows_html(rows, cohort.pk, show_gender=show_gender) == expected
+    assert ('<td class="kern-table__cell">weiblich</td>' in expected) == show_gender
     assert "&lt;script&gt;" in expected and ("/en/" in expected) == (language == "en")
 
 

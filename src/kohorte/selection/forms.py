@@ -99,6 +99,8 @@ class MoveForm(forms.Form):
 
 
 class RankingFilter(forms.Form):
+    """The ranking's filters; ``gender=False`` drops the gender filter (no gender bound set)."""
+
     q = forms.CharField(label=_("Suche"), required=False, max_length=200)
     level = forms.ChoiceField(
         label=_("Ebene"), required=False, choices=[("", _("alle")), *FederalLevel.choices]
@@ -139,6 +141,11 @@ class RankingFilter(forms.Form):
             ("level", _("Ebene")),
         ],
     )
+
+    def __init__(self, *args, gender: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not gender:
+            del self.fields["gender"]
 
 
 class ConstraintsForm(forms.Form):

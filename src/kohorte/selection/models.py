@@ -66,6 +66,12 @@ class SelectionSettings(models.Model):
     offer_days = models.PositiveSmallIntegerField(
         _("Tage für die Annahme eines Angebots"), default=14
     )
+    review_deadline = models.DateTimeField(
+        _("Gutachten bis"),
+        null=True,
+        blank=True,
+        help_text=_("Wird den Mitgliedern der Kommission auf ihren Seiten angezeigt."),
+    )
     assignment_seed = models.PositiveIntegerField(_("Startwert der letzten Zuteilung"), null=True)
     # the optimiser's rules (see engine/cohort.py); empty: no bound
     seats = models.PositiveSmallIntegerField(

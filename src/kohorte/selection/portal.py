@@ -35,10 +35,10 @@ def _released_offer(application) -> Offer | None:
     return offer if offer is not None and _released(offer) else None
 
 
-def waitlist_position(application) -> int | None:
-    """The place on the waiting list: the current proposal's order (score, then lottery) among
-    those waiting now; people without a proposal row come last, in order of decision."""
-    cohort = application.cohort
+def waitlist_order(cohort) -> list[int]:
+    """The waiting list in order (application ids): the current proposal's order (score, then
+    lottery) among those waiting now; people without a proposal row come last, in order of
+    decision."""
     waiting = list(
         Decision.objects.filter(
             application__cohort=cohort, is_current=True, outcome=Decision.Outcome.WAITLIST
@@ -47,8 +47,6 @@ def waitlist_position(application) -> int | None:
         .order_by("decided_at", "id")
         .values_list("application_id", flat=True)
     )
-    if application.pk not in waiting:
-        return None
     proposal = Proposal.current(cohort)
     order: dict[int, tuple] = {}
     if proposal is not None:
@@ -58,8 +56,13 @@ def waitlist_position(application) -> int | None:
             pk = application_pk(row["id"])
             order[pk] = (-(row.get("score") or 0), lottery.get(row["id"], 0))
     last = (float("inf"), 0)
-    ranked = sorted(waiting, key=lambda pk: (order.get(pk, last), waiting.index(pk)))
-    return ranked.index(application.pk) + 1
+    return sorted(waiting, key=lambda pk: (order.get(pk, last), waiting.index(pk)))
+
+
+def waitlist_position(application) -> int | None:
+    """The place on the waiting list (``waitlist_order``), or None when not waiting."""
+    ranked = waitlist_order(application.cohort)
+    return ranked.index(application.pk) + 1 if application.pk in ranked else None
 
 
 def decision_status(application) -> DecisionStatus | None:

@@ -392,7 +392,7 @@ def points(value: float | None, decimal_separator: str) -> str:
     return f"{round(float(value), 2):.2f}".replace(".", decimal_separator)
 
 
-def table_rows_html(rows: list[Row], cohort_id: int) -> SafeString:
+def table_rows_html(rows: list[Row], cohort_id: int, *, show_gender: bool = True) -> SafeString:
     """The ranking table's body rows, as the template's loop over ``rows`` wrote them (every
     text escaped as autoescaping did). One pass in Python: the template's per-cell tags and
     filters cost about a tenth of a millisecond per row."""
@@ -416,6 +416,11 @@ def table_rows_html(rows: list[Row], cohort_id: int) -> SafeString:
             if r.calibrated is not None
             else "–"
         )
+        gender = (
+            f"\n    {cell}{escape(r.gender_label) if r.gender_label else '–'}</td>"
+            if show_gender
+            else ""
+        )
         parts.append(
             f'\n  <tr class="kern-table__row">'
             f"\n    {number}{r.rank or '–'}</td>"
@@ -423,7 +428,7 @@ def table_rows_html(rows: list[Row], cohort_id: int) -> SafeString:
             f"{escape(r.name)}</a>{lock}</td>"
             f"\n    {cell}{escape(r.authority) if r.authority else '–'}</td>"
             f"\n    {cell}{escape(r.level_label) if r.level_label else '–'}</td>"
-            f"\n    {cell}{escape(r.gender_label) if r.gender_label else '–'}</td>"
+            f"{gender}"
             f"\n    {cell}{eligible_yes if r.eligible else eligible_no}</td>"
             f"\n    {number}{r.reviews}</td>"
             f"\n    {number}{points(r.raw, separator)}</td>"

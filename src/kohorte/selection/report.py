@@ -9,13 +9,19 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from kohorte.admissions.models import Application, AuthorityKind, FederalLevel, Gender
-from kohorte.selection.models import Decision
+from kohorte.selection.models import Decision, SelectionSettings
+from kohorte.selection.portal import waitlist_order
 from kohorte.selection.ranking import ranking_rows
+from kohorte.selection.rules import gender_is_visible
 from kohorte.selection.scoring import committee_reliability
 from kohorte.selection.visibility import hidden_applications, hidden_notice
 
 
 def _share(counter: Counter, choices, total: int) -> list[dict]:
+    """Count and share per label; empty when nothing but "not given" is left (a table with the
+    one row "– 25 100 %" tells the reader nothing)."""
+    if not any(n for key, n in counter.items() if key):
+        return []
     rows = []
     for key, label in [*choices, ("", "–")]:
         n = counter.get(key, 0)
@@ -46,6 +52,14 @@ def report_context(cohort, viewer=None) -> dict:
         "federal_level", "authority_kind", "gender"
     )
     total = len(admitted_ids)
+    by_pk = {r.pk: r for r in rows}
+    # the admitted in ranking order; the waiting list in its own order (portal.waitlist_order)
+    admitted_rows = sorted(
+        (r for r in rows if r.decision == Decision.Outcome.ADMIT),
+        key=lambda r: (r.rank is None, r.rank or 0, r.name),
+    )
+    waiting_rows = [by_pk[pk] for pk in waitlist_order(cohort) if pk in by_pk]
+    show_gender = gender_is_visible(SelectionSettings.for_cohort(cohort))
     return {
         "cohort": cohort,
         "generated_at": timezone.now(),
@@ -56,7 +70,13 @@ def report_context(cohort, viewer=None) -> dict:
         "by_kind": _share(
             Counter(a.authority_kind for a in admitted), AuthorityKind.choices, total
         ),
-        "by_gender": _share(Counter(a.gender for a in admitted), Gender.choices, total),
+        "by_gender": (
+            _share(Counter(a.gender for a in admitted), Gender.choices, total)
+            if show_gender
+            else []
+        ),
+        "admitted_rows": admitted_rows,
+        "waiting_rows": waiting_rows,
         "raw_hist": _histogram([r.raw for r in rows if r.raw is not None]),
         "calibrated_hist": _histogram([r.calibrated for r in rows if r.calibrated is not None]),
         "reliability": committee_reliability(cohort),

@@ -28,3 +28,11 @@ def can_steer(user, cohort) -> bool:
 def can_decide(user, cohort) -> bool:
     """Decisions are the chair's; a superuser may stand in (recorded by name)."""
     return is_chair(user, cohort) or user.is_superuser
+
+
+def gender_is_visible(settings_) -> bool:
+    """Whether the chair and staff see applicants' gender: only where a gender bound is set
+    (applicants consent to its use for the balance of the cohort, nothing else). Reviewers
+    never see it (blind.py)."""
+    bounds = {**(settings_.gender_min or {}), **(settings_.gender_max or {})}
+    return any(v not in (None, "") for v in bounds.values())

@@ -27,6 +27,7 @@ from kohorte.selection.services.committee import (
     active_reviewers,
     reviewable,
     settings_to_change,
+    sync_roles,
 )
 from kohorte.selection.services.conflicts import conflict_pairs, detect_conflicts
 
@@ -145,13 +146,21 @@ def _notify_reviewers(cohort) -> None:
 
 @transaction.atomic
 def reviewer_leaves(member: CommitteeMember, *, actor):
-    """A reviewer drops out: open assignments go to the others, written reviews stay."""
+    """A reviewer drops out: their reviewer (and chair) roles for the cohort end at once, so
+    their next request to any committee page is refused; open assignments go to the others,
+    written reviews stay (they count, but their author no longer reaches them)."""
     member.left_at = timezone.now()
     member.save(update_fields=["left_at"])
+    revoked = sync_roles(member)
     Assignment.objects.filter(
         application__cohort=member.cohort, reviewer=member.user, review__isnull=True
     ).delete()
-    log_action("selection.reviewer_left", actor=actor, target=member)
+    log_action(
+        "selection.reviewer_left",
+        actor=actor,
+        target=member,
+        data={"user": member.user_id, "roles_revoked": revoked},
+    )
     return assign_reviewers(member.cohort, actor=actor, keep_open=True)
 
 

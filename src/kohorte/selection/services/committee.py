@@ -71,15 +71,21 @@ SETTINGS_FIELDS = [
     "disagreement_threshold",
     "shrinkage",
     "offer_days",
+    "review_deadline",
     *CONSTRAINT_FIELDS,
 ]
 
 
 def _settings_dict(settings_: SelectionSettings) -> dict:
-    return {
-        k: str(v) if k in {"disagreement_threshold", "shrinkage"} else v
-        for k, v in model_to_dict(settings_, fields=SETTINGS_FIELDS).items()
-    }
+    def plain(value):
+        # the audit row is JSON: decimals and the deadline as text
+        return (
+            value
+            if value is None or isinstance(value, int | bool | str | list | dict)
+            else (value.isoformat() if hasattr(value, "isoformat") else str(value))
+        )
+
+    return {k: plain(v) for k, v in model_to_dict(settings_, fields=SETTINGS_FIELDS).items()}
 
 
 @transaction.atomic
@@ -98,19 +104,31 @@ def save_settings(settings_: SelectionSettings, *, actor) -> SelectionSettings:
 
 
 # --- the committee ---------------------------------------------------------------------------
+COMMITTEE_ROLES = ("chair", "reviewer")
+
+
 def _roles(member: CommitteeMember) -> set[str]:
+    """The roles a seat grants: none once the member has left."""
+    if member.left_at is not None:
+        return set()
     roles = {"chair"} if member.is_chair else set()
     if member.reviews:
         roles.add("reviewer")
     return roles
 
 
-def _sync_roles(member: CommitteeMember) -> None:
-    """The roles that grant access (accounts.Membership) follow the committee seat."""
-    for role in _roles(member):
+def sync_roles(member: CommitteeMember) -> list[str]:
+    """The roles that grant access (accounts.Membership) follow the committee seat. Returns
+    the roles taken away."""
+    roles = _roles(member)
+    for role in roles:
         Membership.objects.get_or_create(user=member.user, role=role, cohort=member.cohort)
-    if not member.is_chair:
-        Membership.objects.filter(user=member.user, role="chair", cohort=member.cohort).delete()
+    revoked = Membership.objects.filter(
+        user=member.user, cohort=member.cohort, role__in=set(COMMITTEE_ROLES) - roles
+    )
+    taken = sorted(revoked.values_list("role", flat=True))
+    revoked.delete()
+    return taken
 
 
 @transaction.atomic
@@ -122,7 +140,7 @@ def save_committee_member(member: CommitteeMember, *, actor) -> CommitteeMember:
         old = CommitteeMember.objects.filter(pk=member.pk).first()
         before = model_to_dict(old, fields=MEMBER_FIELDS) if old else None
     member.save()
-    _sync_roles(member)
+    sync_roles(member)
     log_action(
         "selection.member_added" if before is None else "selection.member_changed",
         actor=actor,

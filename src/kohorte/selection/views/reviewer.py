@@ -6,7 +6,7 @@ Templates get the blind view (blind.py), never the Application."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -44,11 +44,12 @@ def home(request):
         )
         .select_related("program")
         .annotate(
+            review_deadline=F("selection_settings__review_deadline"),
             assigned=Count(
                 "applications__assignments",
                 filter=Q(applications__assignments__reviewer=request.user),
                 distinct=True,
-            )
+            ),
         )
         .distinct()
     )
@@ -88,6 +89,7 @@ def assignments(request, cohort_id):
             "done": done,
             "total": len(mine),
             "declare_form": declare_form if member else None,
+            "deadline": SelectionSettings.for_cohort(cohort).review_deadline,
         },
     )
 
@@ -166,6 +168,7 @@ def review(request, cohort_id, pk):
             "position": position,
             "total": len(mine),
             "conflict_form": ConflictForm(),
+            "deadline": settings_.review_deadline,
         },
     )
 
@@ -179,7 +182,9 @@ def document(request, cohort_id, pk, document_pk):
     if document_pk not in shown:
         raise Http404
     doc = get_object_or_404(Document, pk=document_pk, application=assignment.application)
-    response = private_file_response(doc.storage_name, shown[document_pk], inline=True)
+    # ?herunterladen=1: the same file as a download (phones get no frame, see site.css)
+    download = request.GET.get("herunterladen") == "1"
+    response = private_file_response(doc.storage_name, shown[document_pk], inline=not download)
     # shown in a frame beside the review form, on this site only; sandboxed like every other
     # inline file, so that nothing in it runs with this site's origin
     response["Content-Security-Policy"] = "sandbox; default-src 'none'; frame-ancestors 'self'"

@@ -15,7 +15,7 @@ from kohorte.admissions.models import Application
 from kohorte.admissions.rules import staff_program_ids
 from kohorte.catalog.models import Cohort
 from kohorte.core import tables
-from kohorte.selection import access, services
+from kohorte.selection import access, charts, services
 from kohorte.selection.access import steer_view
 from kohorte.selection.explanations import offset_sentence, rule_label, sentence
 from kohorte.selection.forms import (
@@ -35,6 +35,7 @@ from kohorte.selection.ranking import (
     ranking_rows,
     table_rows_html,
 )
+from kohorte.selection.rules import gender_is_visible
 from kohorte.selection.scoring import committee_numbers, committee_reliability
 from kohorte.selection.visibility import (
     hidden_applications,
@@ -220,7 +221,8 @@ def assignment_move(request, cohort_id, pk):
 @steer_view
 def ranking(request, cohort_id):
     cohort = _cohort(request, cohort_id)
-    form = RankingFilter(request.GET or None)
+    show_gender = gender_is_visible(SelectionSettings.for_cohort(cohort))
+    form = RankingFilter(request.GET or None, gender=show_gender)
     filters = form.cleaned_data if form.is_valid() else {}
     # only the page's rows are built and rendered (ranking.py): same rows as _visible_rows
     found = ranking_page(cohort, request.user, filters, request.GET.get("seite"))
@@ -233,10 +235,13 @@ def ranking(request, cohort_id):
             "cohort": cohort,
             "form": form,
             "page": found.page,
-            "rows_html": table_rows_html(found.page.object_list, cohort.pk),
+            "rows_html": table_rows_html(
+                found.page.object_list, cohort.pk, show_gender=show_gender
+            ),
             "query": query.urlencode(),
             "count": found.count,
             "hidden_notice": hidden_notice(found.hidden),
+            "show_gender": show_gender,
         },
     )
 
@@ -244,11 +249,16 @@ def ranking(request, cohort_id):
 @steer_view
 def ranking_export(request, cohort_id, fmt):
     cohort = _cohort(request, cohort_id)
-    form = RankingFilter(request.GET or None)
+    show_gender = gender_is_visible(SelectionSettings.for_cohort(cohort))
+    form = RankingFilter(request.GET or None, gender=show_gender)
     rows = filter_rows(
         _visible_rows(request, cohort)[0], form.cleaned_data if form.is_valid() else {}
     )
     columns, data = export_rows(rows)
+    if not show_gender:
+        gender = _("Geschlecht")
+        columns = [c for c in columns if c != gender]
+        data = [{k: v for k, v in row.items() if k != gender} for row in data]
     return tables.response(data, columns, fmt, f"rangliste-{cohort.slug}", _("Rangliste"))
 
 
@@ -258,6 +268,9 @@ def reliability(request, cohort_id):
     result = committee_reliability(cohort)
     numbers = committee_numbers(cohort)
     members = CommitteeMember.objects.filter(cohort=cohort).select_related("user")
+    stats = charts.reviewer_stats(
+        numbers, members, float(SelectionSettings.for_cohort(cohort).shrinkage)
+    )
     return render(
         request,
         "selection/reliability.html",
@@ -266,6 +279,9 @@ def reliability(request, cohort_id):
             "result": result,
             "offsets": list(_offset_sentences(numbers, members).values()),
             "sigma": numbers.sigma,
+            "stats": stats,
+            "offsets_chart": charts.offsets_chart(stats),
+            "distribution_chart": charts.distribution_chart(stats),
         },
     )
 
