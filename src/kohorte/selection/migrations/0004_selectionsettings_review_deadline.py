@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('selection', '0002_selectionsettings_freeze_after_seeing_others'),
+        ('selection', '0003_decision_review_count'),
     ]
 
     operations = [
