@@ -189,6 +189,9 @@ def test_a_participant_lands_in_her_programme_not_her_application(cohort, client
 
     (application,) = make_applications(cohort, 1)
     client.force_login(application.applicant)
-    assert client.get("/meine-bewerbung/")["Location"] == "/ki-data-science/jahrgaenge/jahrgang-2/bewerben/"
+    assert (
+        client.get("/meine-bewerbung/")["Location"]
+        == "/ki-data-science/jahrgaenge/jahrgang-2/bewerben/"
+    )
     enrol_participant(cohort, application.applicant, application=application, actor=None)
     assert client.get("/meine-bewerbung/")["Location"] == "/mein-programm/"

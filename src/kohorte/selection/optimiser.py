@@ -1,4 +1,4 @@
-"""The bridge between Kohorte and the optimiser (engine/cohort.py): its inputs from the
+"""The bridge between Kohorte and the optimiser (engine/cohort/): its inputs from the
 database, its explanations and replacements, the next candidate. It reads and computes; the
 writes (a new proposal, its explanations) are services (services/proposals.py). The format of
 the stored data belongs to proposal_format.py."""

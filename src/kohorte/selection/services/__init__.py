@@ -35,25 +35,17 @@ from kohorte.selection.services.decisions import (
 )
 from kohorte.selection.services.offers import (
     UNSENT_MAIL,
-    SendPlan,
-    application_decision_mails,
     cancel_mail,
-    cohort_decision_mails,
     create_offer,
-    decision_send_time,
     expire_offers,
     find_offer,
     mail_about,
     offer_deadline,
     offer_links,
     offer_mail,
-    offer_mails,
     offer_problem,
-    offer_send_plan,
-    offer_state,
     respond_to_offer,
     set_offer_status,
-    waiting_list,
     withdraw_offer,
 )
 from kohorte.selection.services.proposals import (
@@ -70,6 +62,16 @@ from kohorte.selection.services.reviews import (
     save_review,
     set_review_state,
     weighted_total,
+)
+from kohorte.selection.services.waiting import (
+    SendPlan,
+    application_decision_mails,
+    cohort_decision_mails,
+    decision_send_time,
+    offer_mails,
+    offer_send_plan,
+    offer_state,
+    waiting_list,
 )
 
 __all__ = [

@@ -24,12 +24,11 @@ from kohorte.selection.services.offers import (
     UNSENT_MAIL,
     cancel_mail,
     create_offer,
-    decision_send_time,
     mail_about,
     offer_mail,
-    offer_send_plan,
     set_offer_status,
 )
+from kohorte.selection.services.waiting import decision_send_time, offer_send_plan
 
 
 @transaction.atomic
