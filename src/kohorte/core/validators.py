@@ -3,6 +3,7 @@
 import unicodedata
 
 from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.utils.translation import gettext_lazy as _
 
 # Bidirectional overrides and isolates: they can make a name read differently than it is.
@@ -29,3 +30,25 @@ def header_safe(value: str) -> str:
     space. For text that goes into a mail header although it was not checked at input."""
     cleaned = "".join(" " if has_control_characters(c) else c for c in value or "")
     return " ".join(cleaned.split())
+
+
+def check_contact(*, email: str, required: tuple[str, ...] = (), **fields: str) -> None:
+    """Refuse what a contact form would refuse, for services whose callers may skip the form:
+    a line break or control character in any field (a mail header must never get one from a
+    name or address), an invalid e-mail address, an empty ``required`` field. Raise one
+    ``ValidationError`` with the messages by field."""
+    errors: dict[str, list[str]] = {}
+    for field, value in fields.items():
+        try:
+            validate_single_line(value)
+            if field in required and not value.strip():
+                raise ValidationError(_("Bitte ausfüllen."))
+        except ValidationError as error:
+            errors[field] = error.messages
+    try:
+        validate_single_line(email)
+        validate_email(email)
+    except ValidationError as error:
+        errors["email"] = error.messages
+    if errors:
+        raise ValidationError(errors)

@@ -5,7 +5,6 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -31,7 +30,7 @@ from kohorte.comms.services import queue_mail
 from kohorte.core.audit import log_action
 from kohorte.core.formatting import in_language
 from kohorte.core.tokens import hash_token, new_token, plausible
-from kohorte.core.validators import validate_single_line
+from kohorte.core.validators import check_contact
 
 
 def referee_link(token: str, language: str = "de") -> str:
@@ -99,24 +98,6 @@ def reminder_refusal(request: RefereeRequest, now=None) -> str:
     return ""
 
 
-def _check_referee_input(*, name, role, authority, email) -> None:
-    """Refuse what a form would refuse, for callers that skip the form (a mail header must
-    never get a line break from a name or address)."""
-    errors = {}
-    for field, value in (("name", name), ("role", role), ("authority", authority)):
-        try:
-            validate_single_line(value)
-        except ValidationError as error:
-            errors[field] = error.messages
-    try:
-        validate_single_line(email)
-        validate_email(email)
-    except ValidationError as error:
-        errors["email"] = error.messages
-    if errors:
-        raise ValidationError(errors)
-
-
 def request_referee(
     application: Application, *, name, role, authority, email, actor, language="de"
 ) -> tuple[RefereeRequest, str]:
@@ -127,7 +108,8 @@ def request_referee(
     ``KOHORTE_REFEREE_MAX_REQUESTS`` per application (asking another person counts)."""
     if application.status != Status.DRAFT:
         raise IllegalTransition(application.status)
-    _check_referee_input(name=name, role=role, authority=authority, email=email)
+    # a mail header must never get a line break from a name or address
+    check_contact(email=email, name=name, role=role, authority=authority)
     token, token_hash = new_token()
     with transaction.atomic():
         # One request at a time per application, so that two at once cannot pass the limit.

@@ -6,7 +6,6 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -18,7 +17,7 @@ from kohorte.core.audit import log_action
 from kohorte.core.formatting import in_language
 from kohorte.core.tokens import hash_token, new_token, plausible
 from kohorte.core.transitions import move
-from kohorte.core.validators import validate_single_line
+from kohorte.core.validators import check_contact
 from kohorte.teaching.models import Participation, Release
 
 RELEASE_LINK_DAYS = 28
@@ -52,30 +51,12 @@ def set_release_status(release: Release, new: str, *, action: str, actor, **fiel
     )
 
 
-def _check_input(*, name, role, email) -> None:
-    errors = {}
-    for field, value in (("name", name), ("role", role)):
-        try:
-            validate_single_line(value)
-            if not value.strip():
-                raise ValidationError(_("Bitte ausfüllen."))
-        except ValidationError as error:
-            errors[field] = error.messages
-    try:
-        validate_single_line(email)
-        validate_email(email)
-    except ValidationError as error:
-        errors["email"] = error.messages
-    if errors:
-        raise ValidationError(errors)
-
-
 def request_release(
     participation: Participation, *, name, role, email, actor, language="de"
 ) -> tuple[Release, str]:
     """Ask the supervisor to confirm the release; an earlier open request is replaced (its link
     stops working). Refused once a release is confirmed. Return the request and the token."""
-    _check_input(name=name, role=role, email=email)
+    check_contact(email=email, required=("name", "role"), name=name, role=role)
     token, token_hash = new_token()
     with transaction.atomic():
         list(Participation.objects.select_for_update().filter(pk=participation.pk).values("pk"))
