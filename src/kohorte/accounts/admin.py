@@ -59,11 +59,14 @@ class PrivacyConsentInline(admin.TabularInline):
 class PasswordChangeForm(AdminPasswordChangeForm):
     """Django's form with its one untranslatable warning (an English literal) in German."""
 
-    usable_password_help_text = format_lazy(
-        '{}<ul id="id_unusable_warning" class="messagelist"><li class="warning">{}</li></ul>',
-        SetUnusablePasswordMixin.usable_password_help_text,
-        _("Ist dies deaktiviert, geht das bisherige Passwort dieses Kontos verloren."),
-    )
+    def __init__(self, user, *args, **kwargs):
+        super().__init__(user, *args, **kwargs)
+        if "usable_password" in self.fields:
+            self.fields["usable_password"].help_text = format_lazy(
+                '{}<ul id="id_unusable_warning" class="messagelist"><li class="warning">{}</li></ul>',
+                SetUnusablePasswordMixin.usable_password_help_text,
+                _("Ist dies deaktiviert, geht das bisherige Passwort dieses Kontos verloren."),
+            )
 
 
 @admin.register(User)

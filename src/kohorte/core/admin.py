@@ -33,7 +33,7 @@ class AuditLogAdmin(admin.ModelAdmin):
     date_hierarchy = "created_at"
     list_select_related = ["actor"]
     fields = ["when", "actor", "what", "action", "object_repr", "data"]
-    readonly_fields = fields
+    readonly_fields = ["when", "actor", "what", "action", "object_repr", "data"]
 
     @admin.display(description=_("Zeitpunkt"), ordering="created_at")
     def when(self, obj: AuditLog) -> str:
