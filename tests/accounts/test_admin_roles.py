@@ -327,3 +327,16 @@ def test_superuser_sets_privileges_and_password_with_audit(client, boss, victim)
     assert User.objects.get(pk=victim.pk).check_password("Neu-Geheim-2026!")
     entry = AuditLog.objects.get(action="accounts.password_set_by_admin")
     assert entry.actor == boss and entry.object_id == str(victim.pk)
+
+
+def test_admin_password_form_reads_german(client, django_user_model):
+    """Django's password form in the admin carries an English literal; ours says it in German."""
+    user = django_user_model.objects.create_superuser("chef@example.org", "pw")
+    client.force_login(user)
+    body = client.get(f"/admin/accounts/user/{user.pk}/password/").content.decode()
+    assert (
+        '<li class="warning">Ist dies deaktiviert, geht das bisherige Passwort dieses Kontos '
+        "verloren.</li>" in body
+    )
+    assert "Anmeldung mit Passwort" in body
+    assert "If disabled" not in body and "Whether the user" not in body

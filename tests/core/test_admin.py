@@ -198,3 +198,36 @@ def test_rate_limit_buckets_follow_the_forwarded_client_ip(client, django_user_m
     cache.clear()
     bodies = [fail("203.0.113.7", n) for n in range(10)]
     assert "Zu viele" in fail("198.51.100.9", 99)
+
+
+def test_audit_log_admin_shows_german_words_and_dates(client, django_user_model):
+    """The audit log in the admin reads like the history pages: the action's German label and
+    German dates, never the bare code or an ISO timestamp (issue 12, item 7)."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from kohorte.core.audit import log_action
+    from kohorte.core.models import AuditLog
+
+    entry = log_action("comms.batch_released", target=m.Program.objects.first())
+    AuditLog.objects.filter(pk=entry.pk).update(
+        created_at=dt.datetime(2027, 1, 5, 22, 59, tzinfo=dt.UTC)
+    )
+    client.force_login(django_user_model.objects.create_superuser("a@example.org", "pw"))
+    body = client.get(reverse("admin:core_auditlog_changelist")).content.decode()
+    assert '<td class="field-what">Sendung freigegeben</td>' in body
+    assert "5. Januar 2027, 23:59 Uhr" in body
+    # the filter by action lists the label and filters by the code
+    assert '<a href="?action=comms.batch_released">Sendung freigegeben</a>' in body
+    filtered = client.get(reverse("admin:core_auditlog_changelist"), {"action": "catalog.loaded"})
+    assert (
+        filtered.context["cl"].result_count
+        == AuditLog.objects.filter(action="catalog.loaded").count()
+    )
+    assert "Sendung freigegeben" not in filtered.content.decode().split('id="changelist-filter"')[0]
+    body = client.get(reverse("admin:core_auditlog_change", args=[entry.pk])).content.decode()
+    assert "<title>05.01.2027, 23:59 Uhr Sendung freigegeben " in body
+    assert '<div class="readonly">5. Januar 2027, 23:59 Uhr</div>' in body
+    assert "2027-01-05" not in body
+    assert timezone.get_current_timezone_name() == "Europe/Berlin"

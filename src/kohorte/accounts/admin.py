@@ -10,8 +10,10 @@ either (``accounts.services.STAFF_ACCOUNT_PERMISSIONS``). Role and privilege cha
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.forms import AdminPasswordChangeForm, SetUnusablePasswordMixin
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from kohorte.accounts import services
@@ -54,8 +56,22 @@ class PrivacyConsentInline(admin.TabularInline):
         return False
 
 
+class PasswordChangeForm(AdminPasswordChangeForm):
+    """Django's form with its one untranslatable warning (an English literal) in German."""
+
+    def __init__(self, user, *args, **kwargs):
+        super().__init__(user, *args, **kwargs)
+        if "usable_password" in self.fields:
+            self.fields["usable_password"].help_text = format_lazy(
+                '{}<ul id="id_unusable_warning" class="messagelist"><li class="warning">{}</li></ul>',
+                SetUnusablePasswordMixin.usable_password_help_text,
+                _("Ist dies deaktiviert, geht das bisherige Passwort dieses Kontos verloren."),
+            )
+
+
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
+    change_password_form = PasswordChangeForm
     ordering = ["email"]
     list_display = [
         "email",

@@ -2,6 +2,8 @@ from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.utils.formats import date_format
+from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 
 
@@ -41,7 +43,12 @@ class AuditLog(models.Model):
         indexes = [models.Index(fields=["content_type", "object_id"])]
 
     def __str__(self):
-        return f"{self.created_at:%Y-%m-%d %H:%M} {self.action} {self.object_repr}"
+        from kohorte.core.templatetags.labels import action_label
+
+        if self.created_at is None:  # not saved yet
+            return f"{action_label(self.action)} {self.object_repr}"
+        when = date_format(localtime(self.created_at), "SHORT_DATETIME_FORMAT")
+        return f"{when} {action_label(self.action)} {self.object_repr}"
 
 
 class ContentVersion(models.Model):
