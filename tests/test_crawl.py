@@ -455,8 +455,12 @@ def test_crawl_every_page_every_role_both_languages(client, demo):
                 "/verwaltung/sendungen/",
                 "/verwaltung/vorlagen/",
                 "/verwaltung/sendungen/neu/",
+                "/verwaltung/lehrbetrieb/",
+                # reached from a mail's page only when the first one crawled has an account
+                f"/verwaltung/personen/{User.objects.get(email='bewerberin@example.org').pk}/mails/",
             ],
         ),
+        "participant": ("teilnehmerin@example.org", ["/", "/meine-bewerbung/", "/mein-programm/"]),
         "lecturer": ("dozentin@example.org", ["/"]),
         "referee link": (None, [referee]),
     }
