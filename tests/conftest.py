@@ -112,12 +112,23 @@ def fixed_today():
 
 @pytest.fixture
 def staff_user(db, demo_catalog):
-    from kohorte.demo import load_demo
+    """The demo's programme team account with the programme and the other role accounts, but
+    without applicants, selection or teaching (loading those costs seconds per test)."""
+    from kohorte.demo import load_first
 
-    load_demo()
+    load_first()
     from kohorte.accounts.models import User
 
     return User.objects.get(email="programmteam@example.org")
+
+
+@pytest.fixture
+def demo_staff_user(staff_user):
+    """The programme team account with the whole demo loaded (applicants, selection, teaching)."""
+    from kohorte.demo import load_rest
+
+    load_rest()
+    return staff_user
 
 
 # --- Browser tests: Playwright with Debian's Chromium (never a downloaded browser) -------------

@@ -25,9 +25,9 @@ def text(response) -> str:
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", response.content.decode()))
 
 
-def test_start_page_counts_the_tasks_of_the_day(client, staff_user):
+def test_start_page_counts_the_tasks_of_the_day(client, demo_staff_user):
     cohort = Cohort.objects.get(slug="jahrgang-2")
-    client.force_login(staff_user)
+    client.force_login(demo_staff_user)
     body = text(client.get(URL))
     undecided = (
         Application.objects.filter(cohort=cohort, status="submitted")
@@ -50,22 +50,22 @@ def test_start_page_counts_the_tasks_of_the_day(client, staff_user):
     assert Cohort.objects.get(slug="jahrgang-1").name not in body
 
 
-def test_start_page_names_offers_about_to_expire(client, staff_user):
+def test_start_page_names_offers_about_to_expire(client, demo_staff_user):
     cohort = Cohort.objects.get(slug="jahrgang-2")
     application = Application.objects.filter(cohort=cohort, status="submitted").first()
     Offer.objects.create(
         application=application,
         token_hash="x" * 64,
         respond_by=timezone.now() + timedelta(days=1),
-        created_by=staff_user,
+        created_by=demo_staff_user,
     )
-    client.force_login(staff_user)
+    client.force_login(demo_staff_user)
     body = text(client.get(URL))
     assert "davon läuft 1 in den nächsten 3 Tagen ab" in body
 
 
-def test_start_page_costs_the_same_queries_for_more_cohorts(client, staff_user):
-    client.force_login(staff_user)
+def test_start_page_costs_the_same_queries_for_more_cohorts(client, demo_staff_user):
+    client.force_login(demo_staff_user)
     client.get(URL)
     with CaptureQueriesContext(connection) as one:
         client.get(URL)
