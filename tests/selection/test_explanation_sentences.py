@@ -134,3 +134,28 @@ def test_the_demo_cohort_names_the_cap_per_authority(settings, tmp_path):
         assert "die Zahl der Plätze" not in result["explanations"][key]
         capped.append(key)
     assert len(capped) >= 2
+
+
+@pytest.mark.parametrize(
+    ("offset", "words"),
+    [
+        (0.4298, "bewertet 0,43 Punkte über"),
+        (-0.4251, "bewertet 0,43 Punkte unter"),
+        (0.4649, "bewertet 0,46 Punkte über"),
+        (-0.0999, "bewertet wie die Kolleg:innen"),
+    ],
+)
+def test_the_offset_sentence_rounds_as_the_table_does(offset, words):
+    """The reliability page's sentence and its table show the same number (the table rounds)."""
+    from kohorte.selection.explanations import offset_sentence
+    from kohorte.selection.templatetags.selection import points
+
+    text = offset_sentence("Karl Kessler", offset, 12)
+    assert f"Karl Kessler {words}" in text
+    if "Punkte" in words:
+        assert points(abs(offset)) in text
+
+
+def test_the_margin_in_a_sentence_is_rounded_not_cut():
+    detail = {"reason": "score", "selected": True, "margin": 0.2999, "blocked_by": []}
+    assert "Abstand von 0,30 Punkten" in sentence(detail, language="de")

@@ -89,7 +89,9 @@ def blocking_text(key: str, facts: dict) -> str:
 
 
 def _points(value: float) -> str:
-    return formats.number_format(value, 2)
+    # rounded first, as the tables' ``points`` filter does: number_format alone cuts a float's
+    # digits off (0.4298 → „0,42“ in the sentence beside „0,43“ in the table)
+    return formats.number_format(round(value, 2), 2)
 
 
 def sentence(detail: dict, lock_reason: str = "", language: str | None = None) -> str:
