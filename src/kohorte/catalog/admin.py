@@ -196,6 +196,7 @@ class LocationAdmin(AssumptionFlagMixin, TranslationAdmin):
 class PersonAdmin(AssumptionFlagMixin, TranslationAdmin):
     list_display = ["last_name", "first_name", "academic_title", "affiliation", "assumption_flag"]
     search_fields = ["last_name", "first_name", "affiliation_de", "slug"]
+    raw_id_fields = ["user"]
     inlines = [AssumptionInline]
 
 

@@ -4,7 +4,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from kohorte.admissions.rules import cohorts_visible_to_staff
-from kohorte.catalog.models import Cohort
+from kohorte.catalog.models import Cohort, ModuleRun
 from kohorte.teaching.models import Participation
 
 
@@ -31,3 +31,17 @@ def get_cohort_for_staff(user, cohort_id) -> Cohort:
 
 def get_participation_for_staff(user, cohort: Cohort, pk) -> Participation:
     return get_object_or_404(Participation.objects.select_related("user"), cohort=cohort, pk=pk)
+
+
+def lecturer_runs(user):
+    """The module runs this person teaches (through their lecturer profile); empty for others."""
+    if not user.is_authenticated:
+        return ModuleRun.objects.none()
+    return ModuleRun.objects.filter(lecturers__user=user)
+
+
+def get_run_for_lecturer(user, run_id) -> ModuleRun:
+    """A run this person teaches; the same 404 for a missing run and for another's run."""
+    return get_object_or_404(
+        lecturer_runs(user).select_related("module", "cohort__program", "location"), pk=run_id
+    )

@@ -1,5 +1,6 @@
 """The places where teaching happens and the people who teach or speak."""
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -39,6 +40,15 @@ class Person(AssumptionsMixin, models.Model):
     affiliation = models.CharField(_("Institution"), max_length=200, blank=True)
     bio = models.TextField(_("Kurzbiografie"), blank=True)
     website = models.URLField(_("Website"), blank=True)
+    # The person's account, if they teach in Kohorte: a lecturer sees the runs they teach.
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("Konto"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="person",
+    )
 
     class Meta:
         verbose_name = _("Person")
