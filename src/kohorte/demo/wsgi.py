@@ -23,3 +23,7 @@ while not (Path(settings.DATA_DIR) / PREPARED_FILE).exists():
     time.sleep(0.05)
 
 application = WSGIHandler()
+
+from kohorte.core.warmup import prepare_worker  # noqa: E402 (after the application)
+
+prepare_worker()
