@@ -47,6 +47,10 @@ def test_decision_with_too_few_reviews_needs_a_reason_and_is_a_departure(client,
         f"{application.first_name} {application.last_name}: Absage → Absage "
         "(entschieden mit nur 0 Gutachten)" in page
     )
+    # the decisions table marks it as a departure as well, and only it
+    row = page.split(f"/bewerbung/{application.pk}/")[1].split("</tr>")[0]
+    assert 'Absage <strong class="tag tag--warn">Abweichung</strong>' in row
+    assert page.count('class="tag tag--warn">Abweichung<') == 1
 
 
 def test_follow_proposal_leaves_out_applications_short_of_reviews(client, committee):

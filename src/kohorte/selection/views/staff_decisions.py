@@ -209,6 +209,7 @@ def decisions(request, cohort_id):
     hidden = _hidden(request, cohort)
     rows, n_hidden = _visible_rows(request, cohort)
     counts = {k: sum(1 for r in rows if r.decision == k) for k, _label in Decision.Outcome.choices}
+    departures = list(Decision.objects.departures(cohort).exclude(application_id__in=hidden))
     return render(
         request,
         "selection/decisions.html",
@@ -217,7 +218,10 @@ def decisions(request, cohort_id):
             "rows": sorted(rows, key=lambda r: (r.calibrated is None, -(r.calibrated or 0))),
             "proposed": proposed,
             "labels": dict(Decision.Outcome.choices),
-            "departures": Decision.objects.departures(cohort).exclude(application_id__in=hidden),
+            "departures": departures,
+            # decided with fewer reviews than required: a departure even where it follows the
+            # proposal (the report counts it so, and the table says so too)
+            "too_few_ids": {d.application_id for d in departures if d.too_few_reviews},
             "counts": counts,
             "hidden_notice": hidden_notice(n_hidden),
             "undecided": sum(1 for r in rows if not r.decision),
