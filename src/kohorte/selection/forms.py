@@ -254,13 +254,6 @@ class OfferAnswerForm(forms.Form):
         return self.cleaned_data["answer"] == "accept"
 
 
-class ReplacementForm(forms.Form):
-    """Staff confirm the next candidate: the application the page showed (the view compares it
-    with the candidate now, so that a changed situation is not confirmed blindly)."""
-
-    application = forms.IntegerField(min_value=1)
-
-
 class OfferConfirmForm(forms.Form):
     """Staff confirm the offer to the next candidate (the second step): the application the
     confirmation showed, and whether the mail goes out now instead of on the decision date."""
