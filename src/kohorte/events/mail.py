@@ -32,7 +32,9 @@ CANCEL = {
 SIGNATURE_DE = "\n\nMit freundlichen Grüßen\nIhr Programmteam"
 SIGNATURE_EN = "\n\nKind regards\nThe programme team"
 CANCEL_DE = "{% if cancel_url %}\n\nFalls Sie nicht teilnehmen können, melden Sie sich bitte hier ab:\n{{ cancel_url }}{% endif %}"
-CANCEL_EN = "{% if cancel_url %}\n\nIf you cannot attend, please cancel here:\n{{ cancel_url }}{% endif %}"
+CANCEL_EN = (
+    "{% if cancel_url %}\n\nIf you cannot attend, please cancel here:\n{{ cancel_url }}{% endif %}"
+)
 
 register(
     MailEvent(

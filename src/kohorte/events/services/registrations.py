@@ -30,7 +30,7 @@ def _url(name: str, arg, language: str) -> str:
 
 
 def event_when(event: Event, language: str = "de") -> str:
-    """"5. März 2027, 12:00–13:00 Uhr" in the reader's language (Europe/Berlin)."""
+    """ "5. März 2027, 12:00–13:00 Uhr" in the reader's language (Europe/Berlin)."""
     start, end = timezone.localtime(event.starts_at), timezone.localtime(event.ends_at)
     with override(language):
         day = formats.date_format(start, "DATE_FORMAT")

@@ -30,9 +30,9 @@ def send_event_reminders(now=None) -> int:
         .order_by("pk")
     )
     online = dict(
-        EventSettings.objects.filter(
-            event_id__in={r.event_id for r in due}
-        ).values_list("event_id", "online_url")
+        EventSettings.objects.filter(event_id__in={r.event_id for r in due}).values_list(
+            "event_id", "online_url"
+        )
     )
     count = 0
     for registration in due:
@@ -45,7 +45,9 @@ def send_event_reminders(now=None) -> int:
             context = _event_context(registration)
             online_url = online.get(registration.event_id, "")
             log_action(
-                "events.reminded", actor=None, target=registration.event,
+                "events.reminded",
+                actor=None,
+                target=registration.event,
                 data={"registration": registration.pk},
             )
             queue_mail(
@@ -60,7 +62,9 @@ def send_event_reminders(now=None) -> int:
                 attachments=[
                     (
                         "veranstaltung.ics",
-                        event_ics(registration.event, url=context["event_url"], online_url=online_url),
+                        event_ics(
+                            registration.event, url=context["event_url"], online_url=online_url
+                        ),
                         "text/calendar",
                     )
                 ],

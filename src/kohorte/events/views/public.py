@@ -76,7 +76,9 @@ def register(request, uid):
         if registration.status == Registration.Status.CONFIRMED:
             messages.success(request, _("Sie sind angemeldet."))
         else:
-            messages.info(request, _("Die Veranstaltung ist ausgebucht: Sie stehen auf der Warteliste."))
+            messages.info(
+                request, _("Die Veranstaltung ist ausgebucht: Sie stehen auf der Warteliste.")
+            )
     return redirect("events:detail", uid=uid)
 
 
@@ -119,8 +121,12 @@ def confirm(request, token):
             services.confirm_public(found)
         except ValidationError:
             return _invalid(request, "used", 410)
-        return _token_page(request, "events/confirmed.html", {"registration": found, "event": found.event})
-    return _token_page(request, "events/confirm.html", {"registration": found, "event": found.event})
+        return _token_page(
+            request, "events/confirmed.html", {"registration": found, "event": found.event}
+        )
+    return _token_page(
+        request, "events/confirm.html", {"registration": found, "event": found.event}
+    )
 
 
 def cancel_link(request, token):

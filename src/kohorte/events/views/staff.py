@@ -96,6 +96,4 @@ def export(request, event_id, fmt):
         }
         for r in _rows(event)
     ]
-    return tables.response(
-        data, COLUMNS, fmt, f"anmeldungen-{event.pk}", _("Anmeldungen")
-    )
+    return tables.response(data, COLUMNS, fmt, f"anmeldungen-{event.pk}", _("Anmeldungen"))
