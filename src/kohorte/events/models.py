@@ -75,9 +75,10 @@ class Registration(models.Model):
     kind = models.CharField(_("Art"), max_length=20, choices=Kind.choices)
     status = models.CharField(_("Status"), max_length=20, choices=Status.choices)
     # The public: the confirmation link (double opt-in) and the cancellation link; only hashes.
-    confirm_token_hash = models.CharField(max_length=64, unique=True, null=True, editable=False)
+    # NULL, not "", when there is no link: unique among the links that exist
+    confirm_token_hash = models.CharField(max_length=64, unique=True, null=True, editable=False)  # noqa: DJ001
     confirm_expires_at = models.DateTimeField(_("Bestätigung möglich bis"), null=True, blank=True)
-    cancel_token_hash = models.CharField(max_length=64, unique=True, null=True, editable=False)
+    cancel_token_hash = models.CharField(max_length=64, unique=True, null=True, editable=False)  # noqa: DJ001
     created_at = models.DateTimeField(_("angemeldet am"), auto_now_add=True)
     # When the place counted, or when the person joined the waiting list (its order).
     queued_at = models.DateTimeField(_("Platz oder Warteliste seit"), null=True, blank=True)
