@@ -15,7 +15,7 @@ from kohorte.comms.events import RECIPIENT, Category, MailEvent, Placeholder, re
 _ = cast(Callable[[str], str], gettext_lazy)
 
 EVENT = {
-    "event_title": Placeholder(_("Titel der Veranstaltung"), "KI in der Verwaltung"),
+    "event_title": Placeholder(_("Titel der Veranstaltung"), "Brown Bag Lunch: Open Data"),
     "event_when": Placeholder(_("Datum und Uhrzeit"), "5. März 2027, 12:00–13:00 Uhr"),
     "event_url": Placeholder(
         _("Seite der Veranstaltung"), "https://kohorte.example.org/veranstaltungen/1/"

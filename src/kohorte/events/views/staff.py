@@ -5,8 +5,8 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils import formats, timezone
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from kohorte.core import tables
 from kohorte.core.access import login_and
@@ -75,7 +75,7 @@ def event_detail(request, event_id):
             "places": [r for r in rows if r.status == Registration.Status.CONFIRMED],
             "waiting": [r for r in rows if r.status == Registration.Status.WAITING],
             "pending": [r for r in rows if r.status == Registration.Status.PENDING],
-            "when": services.event_when(event),
+            "when": services.event_when(event, get_language() or "de"),
         },
     )
 
