@@ -107,6 +107,7 @@ def world(demo_catalog, django_user_model):
         "/kalender/kein-gueltiger-link.ics",
         f"/kalender/{revoked}.ics",
     ]
+    events_staff_urls = _events_world(cohort, owner)
     portal_urls = [
         BASE,
         BASE + "person/",
@@ -122,11 +123,47 @@ def world(demo_catalog, django_user_model):
         "admin": admin_urls,
         "portal": portal_urls,
         "teaching_staff": teaching_staff_urls,
+        "events_staff": events_staff_urls,
         "participant": participant_urls,
         "owner": owner,
         "account_admin": account_admin_urls,
         "reviewer_role": reviewer_role,
     }
+
+
+ONLINE = "https://meet.example.org/nur-fuer-angemeldete"
+
+
+def _events_world(cohort, owner):
+    """A talk of the programme with the owner registered (its online link is private)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from kohorte.catalog.models import Event
+    from kohorte.events import services as events
+    from kohorte.events.models import EventSettings
+
+    start = timezone.now() + timedelta(days=3)
+    talk = Event.objects.create(
+        program=cohort.program,
+        kind=Event.Kind.SPEAKER_SERIES,
+        title="Zugangstest",
+        starts_at=start,
+        ends_at=start + timedelta(hours=1),
+    )
+    EventSettings.objects.create(
+        event=talk, registration_open=True, capacity=5, open_to_public=True, online_url=ONLINE
+    )
+    events.register_account(talk, user=owner)
+    return [
+        "/verwaltung/veranstaltungen/",
+        f"/verwaltung/veranstaltungen/{talk.pk}/",
+        f"/verwaltung/veranstaltungen/{talk.pk}/anmeldungen.csv",
+        f"/verwaltung/veranstaltungen/{talk.pk}/anmeldungen.xlsx",
+        "/veranstaltungen/bestaetigen/kein-gueltiger-link/",
+        "/veranstaltungen/abmeldung/kein-gueltiger-link/",
+    ]
 
 
 def _assert_no_leak(response, owner):
@@ -140,7 +177,7 @@ def _assert_no_leak(response, owner):
 def test_private_urls_refuse_everyone_else(client, world, role):
     if role != "anonymous":
         client.force_login(world["users"][role])
-    groups = ["staff", "admin", "portal", "teaching_staff", "participant"]
+    groups = ["staff", "admin", "portal", "teaching_staff", "events_staff", "participant"]
     groups += [] if role == "other_staff" else ["mail"]
     for group in groups:
         for url in world[group]:
@@ -163,6 +200,7 @@ def test_private_urls_refuse_everyone_else(client, world, role):
             if role == "other_staff" and url in {
                 "/verwaltung/bewerbungen/",
                 "/verwaltung/lehrbetrieb/",
+                "/verwaltung/veranstaltungen/",
             }:
                 assert response.status_code == 200
                 _assert_no_leak(response, world["owner"])
@@ -199,8 +237,10 @@ def test_the_owner_and_program_staff_do_get_it(client, world, django_user_model)
         user=staff, role="staff", program=Cohort.objects.get(slug="jahrgang-2").program
     )
     client.force_login(staff)
-    for url in world["staff"] + world["teaching_staff"]:
+    for url in world["staff"] + world["teaching_staff"] + world["events_staff"][:4]:
         assert client.get(url).status_code == 200, url
+    registrations = client.get(world["events_staff"][1]).content.decode()
+    assert "Olga Eigentum" in registrations and "owner@bund.example" in registrations
     participants = client.get(world["teaching_staff"][1]).content.decode()
     assert "Olga Eigentum" in participants and SECRET in participants
 
@@ -245,3 +285,41 @@ def test_program_staff_in_the_admin_read_accounts_but_change_no_rights(client, w
     role_page = bodies[f"/admin/accounts/membership/{role.pk}/change/"]
     assert "rev@example.org" in role_page and 'name="role"' not in role_page
     assert "/admin/accounts/membership/add/" not in bodies["/admin/accounts/membership/"]
+
+
+@pytest.mark.parametrize(
+    "role", ["anonymous", "applicant", "reviewer", "lecturer", "participant", "other_staff"]
+)
+def test_event_page_shows_the_online_link_only_to_registrants(client, world, role):
+    from kohorte.catalog.models import Event
+
+    talk = Event.objects.get(title="Zugangstest")
+    if role != "anonymous":
+        client.force_login(world["users"][role])
+    page = client.get(f"/veranstaltungen/{talk.uid}/").content.decode()
+    assert '<h1 class="kern-heading-x-large">Zugangstest</h1>' in page
+    assert ONLINE not in page and "Eigentum" not in page
+    for url in [f"/veranstaltungen/{talk.uid}/abmelden/", f"/veranstaltungen/{talk.uid}/anmelden/"]:
+        assert client.get(url).status_code == 405  # POST only
+    client.post(f"/veranstaltungen/{talk.uid}/abmelden/")
+    assert talk.registrations.get(user=world["owner"]).status == "confirmed"
+    client.force_login(world["owner"])
+    assert ONLINE in client.get(f"/veranstaltungen/{talk.uid}/").content.decode()
+
+
+def test_event_staff_pages_same_404_for_missing_and_forbidden(client, world):
+    from kohorte.catalog.models import Event
+
+    talk = Event.objects.get(title="Zugangstest")
+    client.force_login(world["users"]["other_staff"])
+    missing = client.get("/verwaltung/veranstaltungen/999999/")
+    forbidden = client.get(f"/verwaltung/veranstaltungen/{talk.pk}/")
+    assert missing.status_code == forbidden.status_code == 404
+    import re
+
+    def body(response):
+        text = re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", response.content.decode())
+        return re.sub(r"hx-headers=\'[^\']+\'", "", text).replace(response.request["PATH_INFO"], "")
+
+    assert body(missing) == body(forbidden)
+    assert "Zugangstest" not in client.get("/verwaltung/veranstaltungen/").content.decode()

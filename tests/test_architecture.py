@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 SRC = Path(__file__).resolve().parent.parent / "src" / "kohorte"
-ORDER = ["core", "accounts", "comms", "catalog", "admissions", "selection", "teaching"]
+ORDER = ["core", "accounts", "comms", "catalog", "admissions", "selection", "teaching", "events"]
 ORDER_HEADS = [(app,) for app in ORDER]
 ENGINE = ("kohorte", "selection", "engine")
 # Mail events that comms itself sends; the domain apps' events belong to those apps.
@@ -98,6 +98,7 @@ def test_the_demo_is_one_package_above_the_apps():
         "kohorte.demo.admissions",
         "kohorte.demo.catalog",
         "kohorte.demo.comms",
+        "kohorte.demo.events",
         "kohorte.demo.selection",
         "kohorte.demo.teaching",
         "kohorte.demo.wsgi",

@@ -320,6 +320,8 @@ def check_table(url: str, content: bytes, fmt: str, code_set=frozenset()) -> lis
 # JSON, documents) and htmx progress fragments are left out. A new staff page is added here.
 STAFF_PAGES = {
     "backoffice:home",
+    "events:staff_events",
+    "events:staff_event",
     "comms:outbox",
     "comms:outbox_detail",
     "comms:person_log",
@@ -456,6 +458,7 @@ def test_crawl_every_page_every_role_both_languages(client, demo):
                 "/verwaltung/vorlagen/",
                 "/verwaltung/sendungen/neu/",
                 "/verwaltung/lehrbetrieb/",
+                "/verwaltung/veranstaltungen/",
                 # reached from a mail's page only when the first one crawled has an account
                 f"/verwaltung/personen/{User.objects.get(email='bewerberin@example.org').pk}/mails/",
             ],

@@ -64,6 +64,7 @@ def test_the_registered_jobs_and_their_periods(db):
         "comms.deliver_outbox": "every 60s",
         "selection.expire_offers": "every 3600s",
         "teaching.remind_supervisors": "daily 07:30 Europe/Berlin",
+        "events.remind_registrants": "daily 09:00 Europe/Berlin",
     }
 
 

@@ -136,12 +136,19 @@ def module_calendar(module, request) -> bytes:
     return _finish(cal)
 
 
-def runs_calendar(name: str, runs, request) -> bytes:
+def runs_calendar(name: str, runs, request, events=None) -> bytes:
     """A feed of the sessions of these module runs only (a personal calendar: the caller picks
-    the runs). UIDs are the sessions' own, the same as in the public feeds."""
+    the runs), and of these catalog ``events`` (talks the person is registered for). UIDs are
+    the sessions' and events' own, the same as in the public feeds."""
     stamp = timezone.now()
     cal = _calendar(name)
     for run in _runs(runs):
         for session in run.sessions.all():
             cal.add_component(_session_event(session, run, request, stamp))
+    if events is not None:
+        talks = events.select_related("location", "program").prefetch_related(
+            "speakers", "assumptions"
+        )
+        for talk in talks.order_by("starts_at"):
+            cal.add_component(_talk_event(talk, request, stamp))
     return _finish(cal)

@@ -103,6 +103,8 @@ def build_email(message: OutboxMessage) -> EmailMultiAlternatives:
         email.attach_alternative(
             secrets.insert(message.body_html, values, html_body=True), "text/html"
         )
+    for attachment in message.attachments:
+        email.attach(attachment["filename"], attachment["content"], attachment["mimetype"])
     return email
 
 

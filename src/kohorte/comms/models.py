@@ -163,6 +163,8 @@ class OutboxMessage(models.Model):
     body_text = models.TextField(_("Text"))
     body_html = models.TextField(_("HTML-Text"), blank=True)
     headers = models.JSONField(_("zusätzliche Kopfzeilen"), default=dict, blank=True)
+    # Text attachments (e.g. an .ics invitation): [{"filename", "mimetype", "content"}].
+    attachments = models.JSONField(_("Anhänge"), default=list, blank=True)
     # The secret links of this mail, encrypted (comms/secrets.py); the bodies hold markers.
     # Wiped when the mail is sent or cancelled.
     secrets = models.TextField(blank=True, default="", editable=False)

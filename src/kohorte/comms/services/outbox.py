@@ -96,13 +96,15 @@ def queue_mail(
     concerning=None,
     idempotency_key: str | None = None,
     batch: Batch | None = None,
+    attachments: list[tuple[str, str, str]] | None = None,
 ) -> OutboxMessage:
     """Render the event's template in the recipient's language and put the mail in the outbox.
 
     The same idempotency key never queues a second mail: the first one is returned. A missing
     or malformed address, or an opt-out from a non-transactional category, is recorded as
     rejected (visible to staff) and never sent. The worker is woken on commit. With a held or
-    scheduled ``batch`` the mail waits, held, until the batch is released.
+    scheduled ``batch`` the mail waits, held, until the batch is released. ``attachments``:
+    text files sent with the mail, as (filename, content, mimetype).
     """
     event = EVENTS[event_key]
     email = (to or "").strip()
@@ -144,6 +146,9 @@ def queue_mail(
         state=State.QUEUED,
         next_attempt_at=timezone.now(),
         batch=batch,
+        attachments=[
+            {"filename": f, "content": c, "mimetype": m} for f, c, m in (attachments or [])
+        ],
     )
     if batch is not None and batch.state in {Batch.State.HELD, Batch.State.SCHEDULED}:
         message.state, message.next_attempt_at = State.HELD, None

@@ -3,6 +3,7 @@
 from kohorte.teaching.services.calendar import (
     create_calendar_link,
     find_calendar_participation,
+    personal_events,
     personal_runs,
     revoke_calendar_link,
 )
@@ -36,6 +37,7 @@ __all__ = [
     "find_calendar_participation",
     "find_release",
     "grant_place",
+    "personal_events",
     "personal_runs",
     "remind_supervisor",
     "remove_place",

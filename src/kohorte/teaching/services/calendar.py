@@ -3,7 +3,7 @@
 from django.db import transaction
 from django.utils import timezone
 
-from kohorte.catalog.models import Module, ModuleRun
+from kohorte.catalog.models import Event, Module, ModuleRun
 from kohorte.core.audit import log_action
 from kohorte.core.tokens import hash_token, new_token, plausible
 from kohorte.teaching.models import CalendarLink, ElectiveRound, Participation
@@ -58,6 +58,23 @@ def find_calendar_participation(token: str) -> Participation | None:
         .first()
     )
     return link.participation if link else None
+
+
+# Later apps add the events a participant is registered for (events registers in ready()).
+_event_providers: list = []
+
+
+def register_calendar_events(provider) -> None:
+    """Add a function ``provider(participation)`` returning a QuerySet of catalog events."""
+    _event_providers.append(provider)
+
+
+def personal_events(participation: Participation):
+    """The catalog events in the participant's feed (from the registered providers)."""
+    events = Event.objects.none()
+    for provider in _event_providers:
+        events = events | provider(participation)
+    return events.distinct()
 
 
 def personal_runs(participation: Participation):

@@ -56,7 +56,10 @@ def calendar_feed(request, token):
         raise Http404
     cohort = participation.cohort
     body = runs_calendar(
-        f"{cohort.program.title} – {cohort.name}", services.personal_runs(participation), request
+        f"{cohort.program.title} – {cohort.name}",
+        services.personal_runs(participation),
+        request,
+        events=services.personal_events(participation),
     )
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="mein-programm.ics"'
