@@ -150,7 +150,7 @@ def checkin_code(request, run_id, session_id):
     code = services.checkin_code(session)
     url = request.build_absolute_uri(reverse("teaching:self_checkin")) + f"?code={code}"
     qr = segno.make(url, error="m").svg_inline(
-        scale=10, border=2, dark="#000", light="#fff", title=_("QR-Code zum Eintragen")
+        border=2, dark="#000", light="#fff", omitsize=True, title=_("QR-Code zum Eintragen")
     )
     response = render(
         request,
