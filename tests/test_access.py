@@ -3,6 +3,7 @@
 and never the other person's data in the page."""
 
 import pytest
+from django.utils import timezone
 
 from kohorte.accounts.models import Membership
 from kohorte.admissions import services
@@ -97,12 +98,31 @@ def world(demo_catalog, django_user_model):
         f"/verwaltung/lehrbetrieb/{cohort.pk}/",
         f"/verwaltung/lehrbetrieb/{cohort.pk}/wahlmodule/",
     ]
+    # attendance: a teaching day of module 1 of jahrgang-2 (the owner's cohort) with her row;
+    # "lecturer" holds a lecturer membership of the cohort but teaches no run of it
+    run = cohort.runs.get(module__number=1)
+    day = run.sessions.order_by("date").first()
+    from kohorte.teaching.models import Attendance
+
+    Attendance.objects.create(
+        session=day,
+        participation=participation,
+        status="excused",
+        reason=SECRET,
+        source="staff",
+        recorded_at=timezone.now(),
+    )
+    checkin_urls = [
+        f"/anwesenheit/{run.pk}/{day.pk}/",
+        f"/anwesenheit/{run.pk}/{day.pk}/code/",
+    ]
     revoked = teaching.create_calendar_link(participation, actor=owner)
     teaching.revoke_calendar_link(participation, actor=owner)
     participant_urls = [
         "/mein-programm/",
         "/mein-programm/wahlmodule/",
         "/mein-programm/kalender/",
+        "/mein-programm/anwesenheit/",
         "/freistellung/kein-gueltiger-link/",
         "/kalender/kein-gueltiger-link.ics",
         f"/kalender/{revoked}.ics",
@@ -125,6 +145,9 @@ def world(demo_catalog, django_user_model):
         "teaching_staff": teaching_staff_urls,
         "events_staff": events_staff_urls,
         "participant": participant_urls,
+        "checkin": [*checkin_urls, "/anwesenheit/"],
+        "run": run,
+        "day": day,
         "owner": owner,
         "account_admin": account_admin_urls,
         "reviewer_role": reviewer_role,
@@ -178,6 +201,7 @@ def test_private_urls_refuse_everyone_else(client, world, role):
     if role != "anonymous":
         client.force_login(world["users"][role])
     groups = ["staff", "admin", "portal", "teaching_staff", "events_staff", "participant"]
+    groups += ["checkin"]
     groups += [] if role == "other_staff" else ["mail"]
     for group in groups:
         for url in world[group]:
@@ -193,6 +217,7 @@ def test_private_urls_refuse_everyone_else(client, world, role):
                     "/mein-programm/": "Willkommen, Paul Anders! Sie sind Teilnehmer:in im 1. Jahr",
                     "/mein-programm/wahlmodule/": '<h1 class="kern-heading-x-large">Wahlmodule',
                     "/mein-programm/kalender/": '<h1 class="kern-heading-x-large">Persönlicher',
+                    "/mein-programm/anwesenheit/": '<h1 class="kern-heading-x-large">Anwesenheit',
                 }
                 assert own[url] in response.content.decode(), url
                 _assert_no_leak(response, world["owner"])
@@ -228,7 +253,7 @@ def test_writes_are_refused_too(client, world):
 
 def test_the_owner_and_program_staff_do_get_it(client, world, django_user_model):
     client.force_login(world["owner"])
-    for url in world["portal"] + world["participant"][:3]:
+    for url in world["portal"] + world["participant"][:4]:
         assert client.get(url).status_code == 200, url
     own = client.get("/mein-programm/").content.decode()
     assert "Vera Vorgesetzt" in own and SECRET in own  # her own details, prefilled
@@ -237,10 +262,12 @@ def test_the_owner_and_program_staff_do_get_it(client, world, django_user_model)
         user=staff, role="staff", program=Cohort.objects.get(slug="jahrgang-2").program
     )
     client.force_login(staff)
-    for url in world["staff"] + world["teaching_staff"] + world["events_staff"][:4]:
+    pages = world["staff"] + world["teaching_staff"] + world["events_staff"][:4] + world["checkin"]
+    for url in pages:
         assert client.get(url).status_code == 200, url
     registrations = client.get(world["events_staff"][1]).content.decode()
     assert "Olga Eigentum" in registrations and "owner@bund.example" in registrations
+    assert SECRET in client.get(world["checkin"][0]).content.decode()
     participants = client.get(world["teaching_staff"][1]).content.decode()
     assert "Olga Eigentum" in participants and SECRET in participants
 
@@ -323,3 +350,43 @@ def test_event_staff_pages_same_404_for_missing_and_forbidden(client, world):
 
     assert body(missing) == body(forbidden)
     assert "Zugangstest" not in client.get("/verwaltung/veranstaltungen/").content.decode()
+
+
+def test_check_in_pages_for_the_lecturer_of_the_run_only(client, world, django_user_model):
+    """The lecturer of the run keeps its list and shows its code; another run's day of the same
+    cohort, a missing day, and a day moved under another run give the same 404."""
+    from kohorte.catalog.models import Person
+
+    run, day = world["run"], world["day"]
+    lecturer = django_user_model.objects.create_user("runlec@example.org", "x")
+    Person.objects.filter(pk=run.lecturers.first().pk).update(user=lecturer)
+    client.force_login(lecturer)
+    for url in world["checkin"]:
+        response = client.get(url)
+        assert response.status_code == 200, url
+    assert "Olga Eigentum" in client.get(world["checkin"][0]).content.decode()
+    other_run = run.cohort.runs.exclude(lecturers__user=lecturer).first()
+    other_day = other_run.sessions.first()
+    refused = [
+        f"/anwesenheit/{other_run.pk}/{other_day.pk}/",
+        f"/anwesenheit/{other_run.pk}/{other_day.pk}/code/",
+        f"/anwesenheit/{run.pk}/{other_day.pk}/",
+        f"/anwesenheit/{run.pk}/999999/",
+        f"/anwesenheit/999999/{day.pk}/",
+    ]
+    answers = {url: client.get(url) for url in refused}
+    assert {url: r.status_code for url, r in answers.items()} == dict.fromkeys(refused, 404)
+    # a forged mark for another run's day is refused and writes nothing
+    from kohorte.teaching.models import Attendance, Participation
+
+    owner_part = Participation.objects.get(user=world["owner"])
+    before = Attendance.objects.count()
+    response = client.post(refused[0], {"participation": owner_part.pk, "status": "absent"})
+    assert response.status_code == 404 and Attendance.objects.count() == before
+    for role in ["participant", "applicant", "reviewer", "lecturer", "other_staff"]:
+        client.force_login(world["users"][role])
+        response = client.post(
+            world["checkin"][0], {"participation": owner_part.pk, "status": "absent"}
+        )
+        assert response.status_code == 404, role
+    assert Attendance.objects.get(participation=owner_part).status == "excused"

@@ -463,7 +463,10 @@ def test_crawl_every_page_every_role_both_languages(client, demo):
                 f"/verwaltung/personen/{User.objects.get(email='bewerberin@example.org').pk}/mails/",
             ],
         ),
-        "participant": ("teilnehmerin@example.org", ["/", "/meine-bewerbung/", "/mein-programm/"]),
+        "participant": (
+            "teilnehmerin@example.org",
+            ["/", "/meine-bewerbung/", "/mein-programm/", "/mein-programm/anwesenheit/"],
+        ),
         "lecturer": ("dozentin@example.org", ["/"]),
         "referee link": (None, [referee]),
     }

@@ -9,6 +9,7 @@ from datetime import datetime, time, timedelta
 from django.db import transaction
 from django.utils import timezone
 
+from kohorte.demo import attendance
 from kohorte.demo.accounts import DEMO_DOMAIN
 from kohorte.demo.catalog import PAST_COHORT
 
@@ -115,6 +116,7 @@ def _past(cohort, staff) -> None:
                     reason="Gewähltes Wahlmodul voll; nach Rücksprache dieses Wahlmodul.",
                 )
                 break
+    attendance.load_attendance_demo(cohort, staff)
     # these mails went out in 2024: the demo's outbox should not send them now
     OutboxMessage.objects.filter(event_key__startswith="teaching.release_").update(
         state="sent", sent_at=start, secrets=""

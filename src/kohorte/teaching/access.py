@@ -1,5 +1,6 @@
 """Who may see which teaching objects: the object, or the same 404 as for a missing one."""
 
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
@@ -45,3 +46,30 @@ def get_run_for_lecturer(user, run_id) -> ModuleRun:
     return get_object_or_404(
         lecturer_runs(user).select_related("module", "cohort__program", "location"), pk=run_id
     )
+
+
+def checkin_runs(user):
+    """The runs whose check-in lists this person keeps: every run of a cohort they are staff of,
+    and the runs they teach."""
+    if not user.is_authenticated:
+        return ModuleRun.objects.none()
+    staff_cohorts = cohorts_visible_to_staff(user, Cohort.objects.all())
+    return ModuleRun.objects.filter(
+        Q(cohort__in=staff_cohorts) | Q(pk__in=lecturer_runs(user).values("pk"))
+    )
+
+
+def get_session_for_checkin(user, run_id, session_id):
+    """A teaching day of a run this person keeps the list of (staff of the programme or a
+    lecturer of the run); the same 404 for a missing and for another's day."""
+    from kohorte.catalog.models import Session
+
+    return get_object_or_404(
+        Session.objects.select_related("run__module", "run__cohort__program", "run__location"),
+        pk=session_id,
+        run__in=checkin_runs(user).filter(pk=run_id),
+    )
+
+
+def is_staff_of_run(user, run) -> bool:
+    return cohorts_visible_to_staff(user, Cohort.objects.filter(pk=run.cohort_id)).exists()

@@ -125,3 +125,13 @@ class OverrideForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["participation"].choices = [(p.pk, p.name) for p in participations]
         self.fields["run"].choices = [(r.pk, str(r.module)) for r in runs]
+
+
+class CheckinCodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("Code aus dem Raum"),
+        max_length=20,
+        help_text=_("Sieben Zeichen, wie im Raum gezeigt; Groß- und Kleinschreibung egal."),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters"}),
+        error_messages={"required": _("Bitte geben Sie den Code aus dem Raum ein.")},
+    )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from kohorte.teaching.views import participant, public
+from kohorte.teaching.views import attendance, participant, public
 
 app_name = "teaching"
 
@@ -8,6 +8,18 @@ urlpatterns = [
     path("mein-programm/", participant.programme, name="programme"),
     path("mein-programm/wahlmodule/", participant.electives, name="electives"),
     path("mein-programm/kalender/", participant.calendar, name="calendar"),
+    path("mein-programm/anwesenheit/", attendance.self_checkin, name="self_checkin"),
+    path("anwesenheit/", attendance.checkin_index, name="checkin_index"),
+    path(
+        "anwesenheit/<int:run_id>/<int:session_id>/",
+        attendance.checkin_list,
+        name="checkin_list",
+    ),
+    path(
+        "anwesenheit/<int:run_id>/<int:session_id>/code/",
+        attendance.checkin_code,
+        name="checkin_code",
+    ),
     path("freistellung/<str:token>/", public.release, name="release"),
     path("kalender/<str:token>.ics", public.calendar_feed, name="calendar_feed"),
 ]

@@ -59,6 +59,8 @@ ACTION_LABELS = {
     "accounts.privileges_changed": _("Rechte geändert"),
     "accounts.password_set_by_admin": _("Passwort durch Verwaltung gesetzt"),
     "teaching.enrolled": _("als Teilnehmer:in aufgenommen"),
+    "teaching.attendance_recorded": _("Anwesenheit erfasst"),
+    "teaching.attendance_changed": _("Anwesenheit geändert"),
     "teaching.details_saved": _("Angaben für die Planung gespeichert"),
     "teaching.release_requested": _("Bestätigung der Freistellung angefragt"),
     "teaching.release_reminded": _("an die Bestätigung der Freistellung erinnert"),

@@ -1,5 +1,13 @@
 """Every write of teaching: one transaction, one audit row, mail on commit."""
 
+from kohorte.teaching.services.attendance import (
+    attendance_summaries,
+    attendance_threshold,
+    checkin_code,
+    record_attendance,
+    run_participations,
+    self_check_in,
+)
 from kohorte.teaching.services.calendar import (
     create_calendar_link,
     find_calendar_participation,
@@ -28,6 +36,9 @@ from kohorte.teaching.services.releases import (
 
 __all__ = [
     "allocate_electives",
+    "attendance_summaries",
+    "attendance_threshold",
+    "checkin_code",
     "choice_refusal",
     "choose_electives",
     "confirm_release",
@@ -39,11 +50,14 @@ __all__ = [
     "grant_place",
     "personal_events",
     "personal_runs",
+    "record_attendance",
     "remind_supervisor",
     "remove_place",
     "request_release",
     "revoke_calendar_link",
+    "run_participations",
     "save_practical_details",
+    "self_check_in",
     "send_release_reminders",
     "set_elective_round",
     "set_release_status",

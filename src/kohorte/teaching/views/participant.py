@@ -11,8 +11,14 @@ from django.utils.translation import gettext as _
 
 from kohorte.teaching import queries, services
 from kohorte.teaching.access import get_participation_for_user
-from kohorte.teaching.forms import DetailsForm, ElectiveChoiceForm, ReleaseForm
+from kohorte.teaching.forms import (
+    CheckinCodeForm,
+    DetailsForm,
+    ElectiveChoiceForm,
+    ReleaseForm,
+)
 from kohorte.teaching.models import ElectiveRound
+from kohorte.teaching.services.attendance import Rate
 
 
 def _add_errors(form, error: ValidationError) -> None:
@@ -77,6 +83,17 @@ def programme(request):
                 return redirect("teaching:programme")
     cohort = participation.cohort
     errors = release_form.errors or details_form.errors
+    threshold, assumption = services.attendance_threshold(cohort)
+    summary = services.attendance_summaries(cohort, threshold, participation=participation).get(
+        participation.pk
+    )
+    mine = queries.programme_runs(cohort).filter(
+        pk__in=services.personal_runs(participation).values("pk")
+    )
+    attendance_rows = [
+        {"run": run, "rate": (summary and summary.by_run.get(run.pk)) or Rate(threshold=threshold)}
+        for run in mine
+    ]
     return render(
         request,
         "teaching/programme.html",
@@ -89,6 +106,11 @@ def programme(request):
             "release_form": release_form,
             "details_form": details_form,
             "places": participation.elective_places.select_related("run__module"),
+            "checkin_form": CheckinCodeForm(),
+            "threshold": threshold,
+            "assumption": assumption,
+            "attendance_rows": attendance_rows,
+            "overall": summary.overall if summary else Rate(threshold=threshold),
         },
         status=400 if errors else 200,
     )

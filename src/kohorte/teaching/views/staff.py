@@ -44,10 +44,24 @@ def participants(request, cohort_id):
         for r in queries.staff_participants(cohort)
         if (rel := r.current_release()) is None or rel.status != Release.Status.CONFIRMED
     )
+    threshold, assumption = services.attendance_threshold(cohort)
+    summaries = services.attendance_summaries(cohort, threshold)
+    for row in rows:
+        summary = summaries.get(row.pk)
+        row.attendance = summary.overall if summary else None
+    below = sum(1 for s in summaries.values() if s.overall.below)
     return render(
         request,
         "teaching/staff_participants.html",
-        {"cohort": cohort, "rows": rows, "unconfirmed": unconfirmed, "only_open": show == "offen"},
+        {
+            "cohort": cohort,
+            "rows": rows,
+            "unconfirmed": unconfirmed,
+            "only_open": show == "offen",
+            "threshold": threshold,
+            "assumption": assumption,
+            "below": below,
+        },
     )
 
 
