@@ -119,6 +119,7 @@ INSTALLED_APPS = [
     "kohorte.admissions",
     "kohorte.selection",
     "kohorte.teaching",
+    "kohorte.assessments",
     "kohorte.backoffice",
 ]
 
