@@ -64,7 +64,7 @@ def load_rest() -> str:
     """Mails, applicants and the selection, each step in its own transaction (so that the web
     server, already running, waits at most one step for the database); every step is skipped
     when it is already loaded. Return the unanswered referee link."""
-    from kohorte.demo import accounts, admissions, comms, selection, teaching
+    from kohorte.demo import accounts, admissions, assessments, comms, selection, teaching
     from kohorte.demo.catalog import current_cohort
 
     current = current_cohort()
@@ -77,6 +77,7 @@ def load_rest() -> str:
         current, reviewer=people["reviewer"], chair=people["chair"], staff=people["staff"]
     )
     teaching.load_teaching_demo(current.program, people["staff"])
+    assessments.load_assessments_demo(current.program, people["staff"], people["lecturer"])
     return link
 
 
