@@ -2,6 +2,7 @@
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from kohorte.assessments import grading
 
@@ -19,7 +20,7 @@ class UploadForm(forms.Form):
 class GradeField(forms.CharField):
     def __init__(self, scheme, **kwargs):
         self.scheme = scheme
-        kwargs.setdefault("label", _("Note"))
+        kwargs.setdefault("label", pgettext_lazy("Bewertung", "Note"))
         kwargs.setdefault(
             "help_text", _("Erlaubt: %(allowed)s") % {"allowed": grading.allowed_text(scheme)}
         )

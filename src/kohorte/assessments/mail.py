@@ -7,15 +7,15 @@ contract with saved templates, so they do not change.
 from collections.abc import Callable
 from typing import cast
 
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from kohorte.comms.events import PROGRAM, RECIPIENT, Category, MailEvent, Placeholder, register
 
 _ = cast(Callable[[str], str], gettext_lazy)
 
 GRADE = {
-    "module_title": Placeholder(_("Titel des Moduls"), "Daten in der Verwaltung"),
-    "grade": Placeholder(_("Note"), "1,7"),
+    "module_title": Placeholder(_("Titel des Moduls"), "KI-Strategie"),
+    "grade": Placeholder(cast(str, pgettext_lazy("Bewertung", "Note")), "1,7"),
 }
 
 register(
@@ -44,7 +44,7 @@ register(
             **RECIPIENT,
             **PROGRAM,
             **GRADE,
-            "reason": Placeholder(_("Grund der Änderung"), "Rechenfehler bei der Punktsumme"),
+            "reason": Placeholder(_("Grund der Änderung"), "Rechenfehler"),
         },
         subject={
             "de": "Ihre Note im Modul „{{ module_title }}“ wurde geändert",

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from kohorte.assessments import grading
 from kohorte.assessments.models.assessment import Assessment
@@ -42,7 +43,7 @@ class Submission(models.Model):
     second_marker = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    grade = models.CharField(_("Note"), max_length=10, blank=True)
+    grade = models.CharField(pgettext_lazy("Bewertung", "Note"), max_length=10, blank=True)
     agreed_by = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="+")
     feedback = models.TextField(_("Rückmeldung"), blank=True)
     feedback_pdf = models.CharField(max_length=200, blank=True)
