@@ -246,3 +246,29 @@ def test_a_failed_attempt_allows_a_resit(
     resit.status = "published"
     with pytest.raises(ValidationError):  # two attempts in all (data)
         services.create_resit(resit, actor=team, due_at=timezone.now() + timedelta(days=60))
+
+
+def test_publication_runs_as_a_scheduled_job():
+    from kohorte.core.schedule import jobs
+
+    job = jobs()["assessments.publish_grades"]
+    assert job.func.__name__ == "run_publication"
+
+
+def test_the_resit_shows_only_to_who_failed(
+    client, assessment, participant, other_participant, lecturer, team
+):
+    _submit(assessment, participant)
+    _submit(assessment, other_participant)
+    services.record_mark(assessment, participant, actor=lecturer, grade="5,0")
+    services.record_mark(assessment, other_participant, actor=lecturer, grade="2,0")
+    services.publish_grades(assessment, actor=team)
+    resit = services.create_resit(
+        assessment, actor=team, due_at=timezone.now() + timedelta(days=30)
+    )
+    client.force_login(participant.user)
+    assert client.get(f"/mein-programm/pruefungen/{resit.pk}/").status_code == 200
+    assert "2. Versuch" in client.get("/mein-programm/pruefungen/").content.decode()
+    client.force_login(other_participant.user)
+    assert client.get(f"/mein-programm/pruefungen/{resit.pk}/").status_code == 404
+    assert "2. Versuch" not in client.get("/mein-programm/pruefungen/").content.decode()

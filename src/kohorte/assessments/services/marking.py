@@ -55,7 +55,7 @@ def record_mark(
                     raise ValidationError(_("Es liegt noch keine Abgabe vor."))
                 final = not assessment.second_marker_required
                 fields = {"first_grade": grade, "first_marker": actor, "feedback": feedback}
-                if name:
+                if checked is not None:
                     fields |= {"feedback_pdf": name, "feedback_pdf_name": checked.filename}
                 if final:
                     fields["grade"] = grade
