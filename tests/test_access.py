@@ -2,6 +2,8 @@
 (or the program's staff) gets it. Expected answers: a redirect to the log-in, 403 or 404 —
 and never the other person's data in the page."""
 
+import re
+
 import pytest
 from django.utils import timezone
 
@@ -390,3 +392,160 @@ def test_check_in_pages_for_the_lecturer_of_the_run_only(client, world, django_u
         )
         assert response.status_code == 404, role
     assert Attendance.objects.get(participation=owner_part).status == "excused"
+
+
+# --- assessments (issue 14): every URL × every role, another cohort's work present ----------
+
+
+@pytest.fixture
+def assessment_world(demo_catalog, django_user_model):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from kohorte.assessments import services as assessments
+    from kohorte.catalog.models import ModuleRun, Person
+    from kohorte.teaching import services as teaching
+    from tests.factories import pdf as make_pdf
+
+    def user(email, first="", last="", **extra):
+        return django_user_model.objects.create_user(
+            email, "x", first_name=first, last_name=last, **extra
+        )
+
+    cohort, other_cohort = (Cohort.objects.get(slug=s) for s in ["jahrgang-2", "jahrgang-1"])
+    run, other_run = ModuleRun.objects.filter(cohort=cohort, module__kind="mandatory")[:2]
+    users = {
+        "owner": user("olga@bund.example", "Olga", "Eigentum"),
+        "participant": user("paul@bund.example", "Paul", "Anders"),
+        "applicant": user("other@bund.example"),
+        "reviewer": user("rev@example.org"),
+        "lecturer": user("lec@example.org", "Lena", "Lehrend"),
+        "other_lecturer": user("lec2@example.org", "Leo", "Anderswo"),
+        "staff": user("ps@example.org", is_staff=True),
+        "other_staff": user("os@example.org", is_staff=True),
+    }
+    services.start_application(cohort, users["applicant"])
+    Membership.objects.create(user=users["reviewer"], role="reviewer", cohort=cohort)
+    Membership.objects.create(user=users["staff"], role="staff", program=cohort.program)
+    Membership.objects.create(
+        user=users["other_staff"], role="staff", program=CohortFactory().program
+    )
+    for key, teaches in [("lecturer", run), ("other_lecturer", other_run)]:
+        Membership.objects.create(user=users[key], role="lecturer", cohort=cohort)
+        person = Person.objects.create(slug=key, first_name="L", last_name=key, user=users[key])
+        teaches.lecturers.add(person)
+    mine = teaching.enrol_participant(cohort, users["owner"])
+    theirs = teaching.enrol_participant(other_cohort, users["participant"])
+    due = timezone.now() + timedelta(days=7)
+    assessment = assessments.create_assessment(
+        run, actor=None, kind="paper", task=SECRET, due_at=due, anonymous=False
+    )
+    assessments.submit_work(assessment, mine, make_pdf(), actor=users["owner"], declared=True)
+    assessments.record_mark(
+        assessment,
+        mine,
+        actor=users["lecturer"],
+        grade="bestanden",
+        feedback=SECRET,
+        annotated=make_pdf("k.pdf"),
+    )
+    assessments.publish_grades(assessment)
+    own_run = ModuleRun.objects.filter(cohort=other_cohort, module__kind="mandatory").first()
+    own = assessments.create_assessment(
+        own_run, actor=None, kind="paper", task="Pauls Aufgabe", due_at=due
+    )
+    assessments.submit_work(own, theirs, make_pdf(), actor=users["participant"], declared=True)
+    number = assessment.submissions.get().candidate_number
+    a = assessment.pk
+    return {
+        "users": users,
+        "own": own,
+        "participant": [
+            "/mein-programm/pruefungen/",
+            f"/mein-programm/pruefungen/{a}/",
+            f"/mein-programm/pruefungen/{a}/fassungen/1.pdf",
+            f"/mein-programm/pruefungen/{a}/rueckmeldung.pdf",
+        ],
+        "marking": [
+            "/bewertung/",
+            f"/bewertung/{a}/",
+            f"/bewertung/{a}/abgaben/{number}/",
+            f"/bewertung/{a}/abgaben/{number}/fassungen/1.pdf",
+        ],
+    }
+
+
+def _without_nonce(response, path) -> str:
+    """The page without what differs on every request (nonce, CSRF token, its own path)."""
+    body = re.sub(r'nonce="[^"]*"', "", response.content.decode()).replace(path, "PATH")
+    return re.sub(r'"X-CSRFToken": "[^"]*"', "", body)
+
+
+ASSESSMENT_ROLES = [
+    "anonymous",
+    "owner",
+    "participant",
+    "applicant",
+    "reviewer",
+    "lecturer",
+    "other_lecturer",
+    "staff",
+    "other_staff",
+]
+
+
+@pytest.mark.parametrize("role", ASSESSMENT_ROLES)
+def test_assessment_urls_for_every_role(client, assessment_world, role):
+    world = assessment_world
+    if role != "anonymous":
+        client.force_login(world["users"][role])
+    allowed = {
+        "owner": set(world["participant"]),
+        "participant": {"/mein-programm/pruefungen/"},
+        "lecturer": set(world["marking"]),
+        "staff": set(world["marking"]),
+        "other_lecturer": {"/bewertung/"},
+        "other_staff": {"/bewertung/"},
+    }.get(role, set())
+    missing = {}
+    for url in world["participant"] + world["marking"]:
+        response = client.get(url)
+        if url in allowed:
+            assert response.status_code == 200, (role, url)
+            if role in {"participant", "other_lecturer", "other_staff"}:
+                _assert_no_leak(response, world["users"]["owner"])
+            if role == "participant":
+                assert f"/mein-programm/pruefungen/{world['own'].pk}/" in response.content.decode()
+            continue
+        if role == "anonymous":
+            assert response.status_code == 302 and "/login/" in response["Location"], url
+            continue
+        assert response.status_code == 404, (role, url, response.status_code)
+        if role != "owner":
+            _assert_no_leak(response, world["users"]["owner"])
+        # the same answer as for an assessment that does not exist
+        absent = re.sub(r"/\d+/", "/999999/", url, count=1)
+        if absent != url:
+            missing[url] = client.get(absent)
+            assert missing[url].status_code == 404, absent
+            assert _without_nonce(missing[url], absent) == _without_nonce(response, url), url
+    if role in {"lecturer", "staff"}:
+        page = client.get(world["marking"][1]).content.decode()
+        assert "Olga Eigentum" in page  # not anonymous: names shown
+
+
+def test_assessment_writes_are_refused_to_others(client, assessment_world):
+    from kohorte.assessments.models import Submission
+
+    world = assessment_world
+    detail, marking, submission = world["participant"][1], world["marking"][1], world["marking"][2]
+    for role in ["participant", "other_lecturer", "other_staff", "reviewer", "lecturer"]:
+        client.force_login(world["users"][role])
+        assert client.post(detail, {"declaration": "on"}).status_code == 404, role
+        assert client.post(marking, {"action": "publish"}).status_code == 404, role
+        response = client.post(
+            submission, {"action": "change", "grade": "nicht bestanden", "reason": "x"}
+        )
+        assert response.status_code == 404, role
+    assert Submission.objects.get(assessment__task=SECRET).grade == "passed"

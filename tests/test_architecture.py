@@ -1,6 +1,7 @@
 """Import rules between the apps, checked on the source (ast): a new violation fails here.
 
-The lifecycle order is core < accounts < comms < catalog < admissions < selection < teaching. An
+The lifecycle order is core < accounts < comms < catalog < admissions < selection < teaching <
+assessments. An
 app may import an earlier stage, never a later one; so core and comms import no domain app
 (catalog, admissions, selection, teaching), and accounts names domain models only lazily, by
 model string ("catalog.Cohort"). The selection engine (selection/engine/) is pure Python: no
@@ -15,7 +16,17 @@ from pathlib import Path
 import pytest
 
 SRC = Path(__file__).resolve().parent.parent / "src" / "kohorte"
-ORDER = ["core", "accounts", "comms", "catalog", "admissions", "selection", "teaching", "events"]
+ORDER = [
+    "core",
+    "accounts",
+    "comms",
+    "catalog",
+    "admissions",
+    "selection",
+    "teaching",
+    "events",
+    "assessments",
+]
 ORDER_HEADS = [(app,) for app in ORDER]
 ENGINE = ("kohorte", "selection", "engine")
 # Mail events that comms itself sends; the domain apps' events belong to those apps.
@@ -96,6 +107,7 @@ def test_the_demo_is_one_package_above_the_apps():
         "kohorte.demo",
         "kohorte.demo.accounts",
         "kohorte.demo.admissions",
+        "kohorte.demo.assessments",
         "kohorte.demo.catalog",
         "kohorte.demo.comms",
         "kohorte.demo.events",

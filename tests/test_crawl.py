@@ -228,7 +228,7 @@ def content_strings() -> list[str]:
     and bodies, batch labels): shown as written, in whatever language it was written."""
     found = set()
     for model in apps.get_models():
-        if model._meta.app_label not in {"admissions", "selection", "comms"}:
+        if model._meta.app_label not in {"admissions", "selection", "comms", "assessments"}:
             continue
         fields = [
             f.name
@@ -459,15 +459,22 @@ def test_crawl_every_page_every_role_both_languages(client, demo):
                 "/verwaltung/sendungen/neu/",
                 "/verwaltung/lehrbetrieb/",
                 "/verwaltung/veranstaltungen/",
+                "/bewertung/",
                 # reached from a mail's page only when the first one crawled has an account
                 f"/verwaltung/personen/{User.objects.get(email='bewerberin@example.org').pk}/mails/",
             ],
         ),
         "participant": (
             "teilnehmerin@example.org",
-            ["/", "/meine-bewerbung/", "/mein-programm/", "/mein-programm/anwesenheit/"],
+            [
+                "/",
+                "/meine-bewerbung/",
+                "/mein-programm/",
+                "/mein-programm/anwesenheit/",
+                "/mein-programm/pruefungen/",
+            ],
         ),
-        "lecturer": ("dozentin@example.org", ["/"]),
+        "lecturer": ("dozentin@example.org", ["/", "/bewertung/"]),
         "referee link": (None, [referee]),
     }
     if offer:

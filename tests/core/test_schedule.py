@@ -60,6 +60,7 @@ def test_the_registered_jobs_and_their_periods(db):
     schedule.sync_jobs()
     rows = dict(ScheduledJob.objects.values_list("name", "period"))
     assert {k: v for k, v in rows.items() if not k.startswith("test.")} == {
+        "assessments.publish_grades": "every 900s",
         "admissions.send_reminders": "daily 07:00 Europe/Berlin",
         "comms.deliver_outbox": "every 60s",
         "selection.expire_offers": "every 3600s",

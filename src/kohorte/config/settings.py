@@ -120,6 +120,7 @@ INSTALLED_APPS = [
     "kohorte.selection",
     "kohorte.teaching",
     "kohorte.events",
+    "kohorte.assessments",
     "kohorte.backoffice",
 ]
 

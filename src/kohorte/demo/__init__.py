@@ -64,7 +64,7 @@ def load_rest() -> str:
     """Mails, applicants and the selection, each step in its own transaction (so that the web
     server, already running, waits at most one step for the database); every step is skipped
     when it is already loaded. Return the unanswered referee link."""
-    from kohorte.demo import accounts, admissions, comms, events, selection, teaching
+    from kohorte.demo import accounts, admissions, assessments, comms, events, selection, teaching
     from kohorte.demo.catalog import PAST_COHORT, current_cohort
 
     current = current_cohort()
@@ -78,6 +78,7 @@ def load_rest() -> str:
     )
     teaching.load_teaching_demo(current.program, people["staff"])
     events.load_events_demo(current.program, current.program.cohorts.get(slug=PAST_COHORT))
+    assessments.load_assessments_demo(current.program, people["staff"], people["lecturer"])
     return link
 
 

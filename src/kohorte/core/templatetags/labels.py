@@ -81,6 +81,17 @@ ACTION_LABELS = {
     "teaching.elective_place_removed": _("Platz im Wahlmodul durch das Programmteam entzogen"),
     "teaching.calendar_created": _("persönlicher Kalender-Link angelegt"),
     "teaching.calendar_revoked": _("persönlicher Kalender-Link widerrufen"),
+    "assessments.created": _("Prüfungsleistung angelegt"),
+    "assessments.extension_granted": _("Frist der Prüfungsleistung verlängert"),
+    "assessments.resit_created": _("Wiederholungsprüfung angelegt"),
+    "assessments.submitted": _("Prüfungsleistung abgegeben"),
+    "assessments.marked": _("Prüfungsleistung bewertet (Erstgutachten)"),
+    "assessments.second_marked": _("Zweitgutachten erstellt"),
+    "assessments.disputed": _("Gutachten weichen ab: Einigung nötig"),
+    "assessments.agreed": _("Note nach Einigung festgelegt"),
+    "assessments.published": _("Noten veröffentlicht"),
+    "assessments.grade_published": _("Note veröffentlicht"),
+    "assessments.grade_changed": _("veröffentlichte Note geändert"),
 }
 
 

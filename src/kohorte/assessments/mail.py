@@ -1,0 +1,58 @@
+"""The mail events of assessments: a grade published, a published grade changed.
+
+Registered when assessments is loaded (AssessmentsConfig.ready()); keys and placeholders are a
+contract with saved templates, so they do not change.
+"""
+
+from collections.abc import Callable
+from typing import cast
+
+from django.utils.translation import gettext_lazy, pgettext_lazy
+
+from kohorte.comms.events import PROGRAM, RECIPIENT, Category, MailEvent, Placeholder, register
+
+_ = cast(Callable[[str], str], gettext_lazy)
+
+GRADE = {
+    "module_title": Placeholder(_("Titel des Moduls"), "KI-Strategie"),
+    "grade": Placeholder(cast(str, pgettext_lazy("Bewertung", "Note")), "1,7"),
+}
+
+register(
+    MailEvent(
+        key="assessments.grade_published",
+        label=_("Note veröffentlicht (an die Teilnehmer:in)"),
+        category=Category.TRANSACTIONAL,
+        placeholders={**RECIPIENT, **PROGRAM, **GRADE},
+        subject={
+            "de": "Ihre Note im Modul „{{ module_title }}“",
+            "en": "Your grade in the module “{{ module_title }}”",
+        },
+        body={
+            "de": "Guten Tag {{ recipient_name }},\n\nIhre Prüfungsleistung im Modul „{{ module_title }}“ ({{ cohort_name }}, „{{ program_title }}“) ist bewertet: {{ grade }}.\n\nDie Rückmeldung der Prüfer:innen finden Sie nach der Anmeldung unter „Mein Programm“ › „Prüfungsleistungen“.\n\nMit freundlichen Grüßen\nIhr Programmteam",
+            "en": "Dear {{ recipient_name }},\n\nyour assessment in the module “{{ module_title }}” ({{ cohort_name }}, “{{ program_title }}”) has been marked: {{ grade }}.\n\nYou will find the markers' feedback after signing in under “My programme” › “Assessments”.\n\nKind regards\nThe programme team",
+        },
+    )
+)
+
+register(
+    MailEvent(
+        key="assessments.grade_changed",
+        label=_("Veröffentlichte Note geändert (an die Teilnehmer:in)"),
+        category=Category.TRANSACTIONAL,
+        placeholders={
+            **RECIPIENT,
+            **PROGRAM,
+            **GRADE,
+            "reason": Placeholder(_("Grund der Änderung"), "Rechenfehler"),
+        },
+        subject={
+            "de": "Ihre Note im Modul „{{ module_title }}“ wurde geändert",
+            "en": "Your grade in the module “{{ module_title }}” has changed",
+        },
+        body={
+            "de": "Guten Tag {{ recipient_name }},\n\nIhre Note im Modul „{{ module_title }}“ wurde geändert. Sie lautet jetzt: {{ grade }}.\n\nGrund: {{ reason }}\n\nMit freundlichen Grüßen\nIhr Programmteam",
+            "en": "Dear {{ recipient_name }},\n\nyour grade in the module “{{ module_title }}” has been changed. It is now: {{ grade }}.\n\nReason: {{ reason }}\n\nKind regards\nThe programme team",
+        },
+    )
+)
