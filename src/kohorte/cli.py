@@ -1,4 +1,4 @@
-"""The ``kohorte`` command: demo, serve, worker, manage, check."""
+"""The ``kohorte`` command: demo, serve, worker, manage, setup-issuer, check."""
 
 import argparse
 import contextlib
@@ -296,6 +296,13 @@ def cmd_manage(args) -> None:
     execute_from_command_line(["kohorte", *args.rest])
 
 
+def cmd_setup_issuer(args) -> None:
+    _setup()
+    from django.core.management import call_command
+
+    call_command("setup_issuer", force=args.force)
+
+
 def cmd_check(args) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", SETTINGS)
     from kohorte.core.checks import run_checks
@@ -328,6 +335,12 @@ def main(argv: list[str] | None = None) -> None:
     manage = sub.add_parser("manage", help="run a Django management command")
     manage.add_argument("rest", nargs=argparse.REMAINDER)
     manage.set_defaults(func=cmd_manage)
+
+    issuer = sub.add_parser(
+        "setup-issuer", help="create the local CA and the key that signs certificates"
+    )
+    issuer.add_argument("--force", action="store_true", help="replace existing keys")
+    issuer.set_defaults(func=cmd_setup_issuer)
 
     check = sub.add_parser("check", help="check database, migrations, data folder and mail")
     check.set_defaults(func=cmd_check)
