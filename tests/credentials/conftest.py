@@ -70,10 +70,9 @@ def nss_db(issuer_dir, tmp_path) -> str:
     folder.mkdir()
     db = f"sql:{folder}"
     subprocess.run(["certutil", "-N", "-d", db, "--empty-password"], check=True)
+    ca = str(issuer_dir / issuer.CA_CERT)
     subprocess.run(
-        ["certutil", "-A", "-d", db, "-n", "kohorte-ca", "-t", "CT,C,C", "-i"]
-        + [str(issuer_dir / issuer.CA_CERT)],
-        check=True,
+        ["certutil", "-A", "-d", db, "-n", "kohorte-ca", "-t", "CT,C,C", "-i", ca], check=True
     )
     return db
 

@@ -155,9 +155,7 @@ def test_a_stale_crl_is_reissued_before_signing(issuer_dir, plain_pdf, ca_cert):
     assert _validate(signed, ca_cert)[1].trusted
 
 
-def test_production_pem_key_and_chain_sign_the_same_way(
-    issuer_dir, settings, plain_pdf, ca_cert
-):
+def test_production_pem_key_and_chain_sign_the_same_way(issuer_dir, settings, plain_pdf, ca_cert):
     """KOHORTE_ISSUER_KEY/CERT/CHAIN/CRLS: an existing key and chain (here the local CA's
     files, moved to other paths) sign with the chain and CRL embedded."""
     folder = issuer_dir.parent / "production"
