@@ -54,3 +54,11 @@ def test_every_role_gets_the_same_public_files(client, issuer_dir, django_user_m
         for url, content in expected.items():
             response = client.get(url)
             assert (response.status_code, response.content) == (200, content), (user, url)
+
+
+def test_a_get_never_reissues_the_crl(client, issuer_dir):
+    """GET never writes: a missing CRL stays missing (404) until signing or setup-issuer."""
+    (issuer_dir / issuer.CRL).unlink()
+    assert client.get("/zertifikate/ca.crl").status_code == 404
+    assert not (issuer_dir / issuer.CRL).exists()
+    assert client.get("/zertifikate/ca.pem").status_code == 200

@@ -16,6 +16,7 @@ use. A production site may instead point to its own key and chain (see ``signing
 import contextlib
 import datetime as dt
 import os
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -87,8 +88,11 @@ def _write_private_key(path: Path, key: ec.EllipticCurvePrivateKey) -> None:
 
 
 def _write_public(path: Path, data: bytes) -> None:
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_bytes(data)
+    """Write through a temporary file of its own, so that two writers never mix."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(data)
+    os.chmod(tmp, 0o644)  # a public file (mkstemp makes 0600)
     os.replace(tmp, path)
 
 

@@ -112,7 +112,7 @@ def _from_files(
     return FileSigner(simple, roots, crls, ca_pem, crls[0] if crls else None)
 
 
-def _local_signer() -> FileSigner:
+def _local_signer(refresh_crl: bool) -> FileSigner:
     folder = issuer.issuer_dir()
     if not issuer.local_issuer_exists(folder):
         raise IssuerNotConfigured(
@@ -120,19 +120,21 @@ def _local_signer() -> FileSigner:
             f"signing key in {folder}), or set KOHORTE_ISSUER_PKCS12 or KOHORTE_ISSUER_KEY and "
             "KOHORTE_ISSUER_CERT to use an existing key and chain."
         )
-    if issuer.crl_is_stale(folder):
+    if refresh_crl and issuer.crl_is_stale(folder):
         issuer.reissue_crl(folder=folder)
     key = load_private_key_from_pemder(folder / issuer.ISSUER_KEY, passphrase=None)
     cert = load_cert_from_pemder(folder / issuer.ISSUER_CERT)
     ca = load_cert_from_pemder(folder / issuer.CA_CERT)
-    crl = (folder / issuer.CRL).read_bytes()
+    crl = (folder / issuer.CRL).read_bytes() if (folder / issuer.CRL).exists() else None
     store = SimpleCertificateStore.from_certs([cert, ca])
     simple = signers.SimpleSigner(signing_cert=cert, signing_key=key, cert_registry=store)
-    return FileSigner(simple, [ca], [crl], (folder / issuer.CA_CERT).read_bytes(), crl)
+    ca_pem = (folder / issuer.CA_CERT).read_bytes()
+    return FileSigner(simple, [ca], [crl] if crl else [], ca_pem, crl)
 
 
-def get_signer() -> Signer:
-    """The signer the settings ask for; ``IssuerNotConfigured`` says what to do if none."""
+def get_signer(*, refresh_crl: bool = True) -> Signer:
+    """The signer the settings ask for; ``IssuerNotConfigured`` says what to do if none. The
+    local issuer's CRL is reissued when stale, unless ``refresh_crl`` is False (GET views)."""
     chain_files = list(settings.KOHORTE_ISSUER_CHAIN)
     chain = list(load_certs_from_pemder(chain_files)) if chain_files else []
     if settings.KOHORTE_ISSUER_PKCS12:
@@ -156,7 +158,7 @@ def get_signer() -> Signer:
                 f"The issuer key or certificate cannot be read: {exc}"
             ) from exc
         return _from_files(key, cert, chain, _crl_files())
-    return _local_signer()
+    return _local_signer(refresh_crl)
 
 
 def _crl_files() -> list[str]:

@@ -11,7 +11,7 @@ MAX_AGE = 600  # seconds: a reissued CRL reaches validators within ten minutes
 
 def _published(index: int) -> bytes:
     try:
-        data = get_signer().published_ca()[index]
+        data = get_signer(refresh_crl=False).published_ca()[index]
     except IssuerNotConfigured:
         data = None
     if data is None:
