@@ -15,6 +15,7 @@ more class with the same three methods, returning one of pyHanko's other signers
 ``async_sign_raw`` calls the service), plus a branch in ``get_signer()``: no caller changes.
 """
 
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from io import BytesIO
@@ -39,6 +40,17 @@ from pyhanko_certvalidator.registry import SimpleCertificateStore
 from kohorte.credentials import issuer
 
 SIGNATURE_FIELD = "Signatur"
+
+
+class _OfflineByDesign(logging.Filter):
+    """pyHanko warns on every signature that revocation info is embedded without fetching:
+    that is the design here (the CRLs are local), so the warning would only be noise."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "fetching is not allowed" not in record.getMessage()
+
+
+logging.getLogger("pyhanko.sign.signers.pdf_signer").addFilter(_OfflineByDesign())
 
 
 class IssuerNotConfigured(Exception):
