@@ -91,6 +91,7 @@ def cmd_demo(args) -> None:
         print("Preparing the database …", flush=True)
         migrate_from_template()
         collect_static_if_changed()
+        _setup_demo_issuer()
         from kohorte import demo
 
         demo.set_loading(True)
@@ -294,6 +295,20 @@ def cmd_manage(args) -> None:
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(["kohorte", *args.rest])
+
+
+def _setup_demo_issuer() -> None:
+    """The first demo makes the local CA and issuer key (kept afterwards), unless the
+    settings name a key of their own."""
+    from django.conf import settings
+
+    from kohorte.credentials import issuer
+
+    if settings.KOHORTE_ISSUER_PKCS12 or settings.KOHORTE_ISSUER_KEY:
+        return
+    if not issuer.local_issuer_exists():
+        with contextlib.suppress(issuer.IssuerIncomplete):  # setup-issuer --force says why
+            issuer.setup_issuer()
 
 
 def cmd_setup_issuer(args) -> None:

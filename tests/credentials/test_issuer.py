@@ -96,3 +96,13 @@ def test_the_kohorte_command_runs_setup_issuer(tmp_path):
     assert f"Created the local CA and the issuer key in {tmp_path / 'issuer'}." in first.stdout
     assert "Kept the existing issuer key" in second.stdout
     assert _mode(tmp_path / "issuer" / issuer.ISSUER_KEY) == 0o600
+
+
+def test_the_first_demo_sets_up_the_issuer_and_later_ones_keep_it(data_dir):
+    from kohorte.cli import _setup_demo_issuer
+
+    _setup_demo_issuer()
+    key = (data_dir / "issuer" / issuer.ISSUER_KEY).read_bytes()
+    _setup_demo_issuer()
+    assert (data_dir / "issuer" / issuer.ISSUER_KEY).read_bytes() == key
+    assert _mode(data_dir / "issuer" / issuer.ISSUER_KEY) == 0o600
