@@ -6,7 +6,6 @@ import subprocess
 from io import BytesIO
 
 import pytest
-from asn1crypto import pem
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.validation import (
     DocumentSecurityStore,
@@ -194,4 +193,3 @@ def test_production_pkcs12_file_signs(issuer_dir, settings, plain_pdf, ca_cert):
     settings.KOHORTE_ISSUER_PKCS12_PASSWORD = "falsch"
     with pytest.raises(IssuerNotConfigured, match="KOHORTE_ISSUER_PKCS12 cannot be read"):
         sign_pdf(plain_pdf, reason="Z", location="B")
-    assert pem.detect((issuer_dir / issuer.CA_CERT).read_bytes())
