@@ -26,6 +26,7 @@ ORDER = [
     "teaching",
     "events",
     "assessments",
+    "credentials",
 ]
 ORDER_HEADS = [(app,) for app in ORDER]
 ENGINE = ("kohorte", "selection", "engine")

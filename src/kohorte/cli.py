@@ -1,4 +1,4 @@
-"""The ``kohorte`` command: demo, serve, worker, manage, check."""
+"""The ``kohorte`` command: demo, serve, worker, manage, setup-issuer, check."""
 
 import argparse
 import contextlib
@@ -91,6 +91,7 @@ def cmd_demo(args) -> None:
         print("Preparing the database …", flush=True)
         migrate_from_template()
         collect_static_if_changed()
+        _setup_demo_issuer()
         from kohorte import demo
 
         demo.set_loading(True)
@@ -296,6 +297,27 @@ def cmd_manage(args) -> None:
     execute_from_command_line(["kohorte", *args.rest])
 
 
+def _setup_demo_issuer() -> None:
+    """The first demo makes the local CA and issuer key (kept afterwards), unless the
+    settings name a key of their own."""
+    from django.conf import settings
+
+    from kohorte.credentials import issuer
+
+    if settings.KOHORTE_ISSUER_PKCS12 or settings.KOHORTE_ISSUER_KEY:
+        return
+    if not issuer.local_issuer_exists():
+        with contextlib.suppress(issuer.IssuerIncomplete):  # setup-issuer --force says why
+            issuer.setup_issuer()
+
+
+def cmd_setup_issuer(args) -> None:
+    _setup()
+    from django.core.management import call_command
+
+    call_command("setup_issuer", force=args.force)
+
+
 def cmd_check(args) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", SETTINGS)
     from kohorte.core.checks import run_checks
@@ -328,6 +350,12 @@ def main(argv: list[str] | None = None) -> None:
     manage = sub.add_parser("manage", help="run a Django management command")
     manage.add_argument("rest", nargs=argparse.REMAINDER)
     manage.set_defaults(func=cmd_manage)
+
+    issuer = sub.add_parser(
+        "setup-issuer", help="create the local CA and the key that signs certificates"
+    )
+    issuer.add_argument("--force", action="store_true", help="replace existing keys")
+    issuer.set_defaults(func=cmd_setup_issuer)
 
     check = sub.add_parser("check", help="check database, migrations, data folder and mail")
     check.set_defaults(func=cmd_check)

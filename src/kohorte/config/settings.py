@@ -122,6 +122,7 @@ INSTALLED_APPS = [
     "kohorte.events",
     "kohorte.assessments",
     "kohorte.backoffice",
+    "kohorte.credentials",
 ]
 
 MIDDLEWARE = [
@@ -309,6 +310,14 @@ KOHORTE_MAIL_STALE_SECONDS = int(env("KOHORTE_MAIL_STALE_SECONDS", "300"))
 KOHORTE_REFEREE_MAX_REQUESTS = int(env("KOHORTE_REFEREE_MAX_REQUESTS", "3"))
 KOHORTE_REFEREE_MAX_REMINDERS = int(env("KOHORTE_REFEREE_MAX_REMINDERS", "3"))
 KOHORTE_REFEREE_REMINDER_HOURS = float(env("KOHORTE_REFEREE_REMINDER_HOURS", "24"))
+# Certificate signing (docs/credentials.md): a PKCS#12 file, or PEM key + certificate + chain;
+# neither: the local CA that `kohorte setup-issuer` makes in DATA_DIR / "issuer".
+KOHORTE_ISSUER_PKCS12 = env("KOHORTE_ISSUER_PKCS12")
+KOHORTE_ISSUER_PKCS12_PASSWORD = env("KOHORTE_ISSUER_PKCS12_PASSWORD")
+KOHORTE_ISSUER_KEY = env("KOHORTE_ISSUER_KEY")
+KOHORTE_ISSUER_CERT = env("KOHORTE_ISSUER_CERT")
+KOHORTE_ISSUER_CHAIN = env_list("KOHORTE_ISSUER_CHAIN", "")
+KOHORTE_ISSUER_CRLS = env_list("KOHORTE_ISSUER_CRLS", "")
 try:
     MAILERS = mailers_from_url(KOHORTE_SMTP_URL, DATA_DIR / "mail")
 except MailURLError as exc:

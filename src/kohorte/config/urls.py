@@ -18,6 +18,7 @@ urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("readyz", core_views.readyz, name="readyz"),
     path("admin/", admin.site.urls),
+    path("", include("kohorte.credentials.urls")),
     path(
         "<slug:program>/jahrgaenge/<slug:cohort>/kalender.ics",
         catalog_views.cohort_calendar,

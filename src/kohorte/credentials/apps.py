@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CredentialsConfig(AppConfig):
+    name = "kohorte.credentials"
+    label = "credentials"
+    verbose_name = _("Zertifikate")

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from kohorte.credentials import views
+
+app_name = "credentials"
+
+# Outside the language prefix: the CRL address is written into the issuer's certificate.
+urlpatterns = [
+    path("zertifikate/ca.pem", views.ca_certificate, name="ca_certificate"),
+    path("zertifikate/ca.crl", views.ca_crl, name="ca_crl"),
+]
