@@ -152,3 +152,27 @@ def test_staff_see_declined_in_the_participant_list(participant, client, django_
     assert "abgelehnt am" in page and "Begründung: Personalengpass" in page
     assert "declined" not in page
     assert "Tara Teil" in _text(client.get(url + "?freistellung=offen"))
+
+
+def test_the_english_link_and_programme_page_read_in_english(participant, client):
+    participant.user.preferred_language = "en"
+    participant.user.save(update_fields=["preferred_language"])
+    _release, token = services.request_release(
+        participant,
+        name="Dr. Vera Vorgesetzt",
+        role="Head of division",
+        email="vera@bund.example",
+        actor=participant.user,
+        language="en",
+    )
+    page = _text(client.get(f"/en/freistellung/{token}/"))
+    assert "Decline the release from work" in page and "Reason (optional)" in page
+    assert "ablehnen" not in page
+    client.post(f"/en/freistellung/{token}/", {"answer": "decline", "reason": "Not in March."})
+    done = _text(client.get(f"/en/freistellung/{token}/"))
+    assert "You declined the release from work of Tara Teil on" in done
+    client.force_login(participant.user)
+    mine = _text(client.get("/en/mein-programm/"))
+    assert "Dr. Vera Vorgesetzt declined your release from work on" in mine
+    assert "Reason: Not in March." in mine and "Name a supervisor again" in mine
+    assert "abgelehnt" not in mine and "Begründung" not in mine

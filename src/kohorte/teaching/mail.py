@@ -110,7 +110,8 @@ register(
             ),
             "reason": Placeholder(
                 _("Begründung der vorgesetzten Person (kann leer sein)"),
-                "Im März ist die Abteilung unterbesetzt.",
+                # lazy: the example is read in the language of the template being edited
+                _("Im März ist die Abteilung unterbesetzt."),
             ),
         },
         subject={
