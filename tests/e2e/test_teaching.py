@@ -149,3 +149,73 @@ def test_participant_names_supervisor_who_confirms_then_chooses_electives(
     page.get_by_role("link", name="Wahlmodule", exact=True).click()
     expect(page.locator("h1")).to_contain_text("Wahlmodule –")
     _check(page, "staff-wahlmodule", width)
+
+
+@pytest.mark.parametrize("width,height", [(390, 844), (1280, 900)])
+def test_supervisor_declines_then_participant_names_her_again(
+    page: Page, site, smtp_server, django_user_model, width, height
+):
+    """The supervisor declines with a reason; the participant reads it on "Mein Programm" and
+    asks the same person again; staff see "abgelehnt" and, before the deadline, no lottery."""
+    from allauth.account.models import EmailAddress
+
+    from kohorte.accounts.models import Membership
+    from kohorte.catalog.models import Cohort
+    from kohorte.teaching import services
+
+    page.set_viewport_size({"width": width, "height": height})
+    cohort = Cohort.objects.get(slug="jahrgang-2")
+    tara = django_user_model.objects.create_user(
+        "tara@bund.example", "pw", first_name="Tara", last_name="Teil"
+    )
+    staff = django_user_model.objects.create_user("team@example.org", "pw", is_staff=True)
+    Membership.objects.create(user=staff, role="staff", program=cohort.program)
+    for user in (tara, staff):
+        EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    participation = services.enrol_participant(cohort, tara)
+    services.request_release(
+        participation,
+        name="Dr. Vera Vorgesetzt",
+        role="Abteilungsleitung",
+        email="vera@bund.example",
+        actor=tara,
+    )
+    four, five = services.elective_runs(cohort)
+    services.set_elective_round(
+        cohort,
+        actor=staff,
+        choices_close_at=timezone.now() + timedelta(days=14),
+        capacities={four.pk: 12, five.pk: 12},
+    )
+    link = delivered_link(
+        smtp_server, "vera@bund.example", site, r"(https?://\S+/freistellung/\S+/)"
+    )
+    page.goto(link)
+    page.get_by_text("Freistellung ablehnen", exact=True).first.click()  # the summary
+    page.get_by_label("Begründung (freiwillig)").fill("Im März ist die Abteilung unterbesetzt.")
+    _check(page, "freistellung-ablehnen", width)
+    page.get_by_role("button", name="Freistellung ablehnen").click()
+    expect(page.locator("h1")).to_have_text("Vielen Dank")
+    expect(page.get_by_text("Sie haben die Freistellung von Tara Teil am")).to_be_visible()
+    _check(page, "freistellung-abgelehnt", width)
+
+    _login(page, site, "tara@bund.example")
+    page.goto(site + "/mein-programm/")
+    expect(page.get_by_text("Dr. Vera Vorgesetzt hat Ihre Freistellung am")).to_be_visible()
+    expect(page.get_by_text("Im März ist die Abteilung unterbesetzt.")).to_be_visible()
+    expect(page.get_by_label("Dienstliche E-Mail-Adresse")).to_have_value("vera@bund.example")
+    _check(page, "mein-programm-abgelehnt", width)
+    page.get_by_role("button", name="Bitte um Bestätigung senden").click()
+    expect(
+        page.get_by_text("Wir haben Dr. Vera Vorgesetzt um die Bestätigung Ihrer Freistellung")
+    ).to_be_visible()
+
+    page.goto(site + "/konto/logout/")
+    page.locator("main form button[type=submit]").click()
+    _login(page, site, "team@example.org")
+    page.goto(site + f"/verwaltung/lehrbetrieb/{cohort.pk}/")
+    expect(page.get_by_text("1 Freistellung ist noch nicht bestätigt.")).to_be_visible()
+    page.goto(site + f"/verwaltung/lehrbetrieb/{cohort.pk}/wahlmodule/")
+    expect(page.get_by_text("danach können Sie die Plätze verlosen")).to_be_visible()
+    expect(page.get_by_role("button", name="Plätze jetzt verlosen")).to_have_count(0)
+    _check(page, "staff-wahlmodule-offen", width)

@@ -26,8 +26,11 @@ RELEASE_ILLEGAL = _illegal(Release.TRANSITIONS)
 def test_the_tables_are_complete():
     assert set(Release.TRANSITIONS) == set(Release.Status.values)
     assert set(ElectiveRound.TRANSITIONS) == set(ElectiveRound.Status.values)
-    # 16 pairs; allowed: requested → reminded/confirmed/replaced, reminded → confirmed/replaced
-    assert len(RELEASE_ILLEGAL) == 11
+    # 25 pairs; allowed: requested → reminded/confirmed/replaced/declined,
+    # reminded → confirmed/replaced/declined; confirmed, replaced and declined are final
+    assert len(RELEASE_ILLEGAL) == 18
+    assert ("declined", "confirmed") in RELEASE_ILLEGAL
+    assert ("declined", "requested") in RELEASE_ILLEGAL
     assert _illegal(ElectiveRound.TRANSITIONS) == [
         ("open", "open"),
         ("allocated", "open"),

@@ -56,7 +56,10 @@ class BatchForm(forms.Form):
 
     def __init__(self, *args, segments, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["segment"].choices = [(k, s.label) for k, s in segments.items()]
+        self.fields["segment"].choices = [
+            (k, s.label if s.count is None else f"{s.label} ({s.count()})")
+            for k, s in segments.items()
+        ]
 
     def clean(self):
         data = super().clean()

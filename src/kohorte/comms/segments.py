@@ -20,6 +20,9 @@ class Segment:
     key: str
     label: str
     recipients: Callable[[], Iterable[Recipient]]
+    # How many recipients, cheaply (shown beside the label when staff choose); None: not known
+    # without listing them.
+    count: Callable[[], int] | None = None
 
 
 _providers: list[Callable[[], Iterable[Segment]]] = []

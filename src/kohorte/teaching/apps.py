@@ -8,4 +8,8 @@ class TeachingConfig(AppConfig):
     verbose_name = _("Lehrbetrieb")
 
     def ready(self):
+        from kohorte.comms.segments import register_provider
         from kohorte.teaching import mail, signals  # noqa: F401 (mail events, receivers)
+        from kohorte.teaching.segments import participant_segments
+
+        register_provider(participant_segments)

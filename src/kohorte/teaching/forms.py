@@ -24,6 +24,18 @@ class ReleaseForm(forms.Form):
     )
 
 
+class DeclineForm(forms.Form):
+    """The supervisor declines the release; the reason is optional (the participant reads it)."""
+
+    reason = forms.CharField(
+        label=_("Begründung (freiwillig)"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Die Teilnehmerin oder der Teilnehmer erhält diese Begründung per Mail."),
+    )
+
+
 class DetailsForm(forms.Form):
     dietary_needs = forms.CharField(
         label=_("Ernährung (zum Beispiel vegetarisch, Allergien)"),

@@ -1,4 +1,4 @@
-"""The mail events of teaching: the employer's release (request, reminder, confirmation).
+"""The mail events of teaching: the employer's release (request, reminder, confirmation, decline).
 
 Registered when teaching is loaded (TeachingConfig.ready()); keys and placeholders are a
 contract with saved templates, so they do not change.
@@ -92,6 +92,35 @@ register(
         body={
             "de": "Guten Tag {{ recipient_name }},\n\n{{ supervisor_name }} hat Ihre Freistellung für den {{ cohort_name }} bestätigt.\n\nMit freundlichen Grüßen\nIhr Programmteam",
             "en": "Dear {{ recipient_name }},\n\n{{ supervisor_name }} has confirmed your release from work for {{ cohort_name }}.\n\nKind regards\nThe programme team",
+        },
+    )
+)
+
+register(
+    MailEvent(
+        key="teaching.release_declined",
+        label=_("Freistellung abgelehnt (an die Teilnehmer:in)"),
+        category=Category.TRANSACTIONAL,
+        placeholders={
+            **RECIPIENT,
+            **PROGRAM,
+            **PARTICIPANT,
+            "supervisor_name": Placeholder(
+                _("Name der vorgesetzten Person"), "Dr. Vera Vorgesetzt"
+            ),
+            "reason": Placeholder(
+                _("Begründung der vorgesetzten Person (kann leer sein)"),
+                # lazy: the example is read in the language of the template being edited
+                _("Im März ist die Abteilung unterbesetzt."),
+            ),
+        },
+        subject={
+            "de": "Ihre Freistellung wurde abgelehnt",
+            "en": "Your release from work was declined",
+        },
+        body={
+            "de": "Guten Tag {{ recipient_name }},\n\n{{ supervisor_name }} hat Ihre Freistellung für den {{ cohort_name }} des Programms „{{ program_title }}“ abgelehnt.\n{% if reason %}\nBegründung: {{ reason }}\n{% endif %}\nBitte sprechen Sie mit Ihrer Dienststelle. Unter „Mein Programm“ können Sie danach erneut eine vorgesetzte Person nennen, auch dieselbe. Bei Fragen hilft Ihnen das Programmteam.\n\nMit freundlichen Grüßen\nIhr Programmteam",
+            "en": "Dear {{ recipient_name }},\n\n{{ supervisor_name }} has declined your release from work for {{ cohort_name }} of the programme “{{ program_title }}”.\n{% if reason %}\nReason: {{ reason }}\n{% endif %}\nPlease talk to your authority. Afterwards you can name a supervisor again under “My programme”, the same person too. The programme team is happy to help.\n\nKind regards\nThe programme team",
         },
     )
 )

@@ -66,6 +66,7 @@ ACTION_LABELS = {
     "teaching.release_reminded": _("an die Bestätigung der Freistellung erinnert"),
     "teaching.release_replaced": _("Anfrage zur Freistellung ersetzt"),
     "teaching.release_confirmed": _("Freistellung bestätigt"),
+    "teaching.release_declined": _("Freistellung abgelehnt"),
     "teaching.elective_round_set": _("Frist und Plätze der Wahlmodule festgelegt"),
     "teaching.electives_chosen": _("Wahlmodule gewählt"),
     "teaching.electives_allocated": _("Plätze in Wahlmodulen verlost"),

@@ -59,7 +59,8 @@ class Participation(models.Model):
         return self.user.get_full_name() or self.user.email
 
     def current_release(self):
-        """The release request that counts (open or confirmed), or None. Uses prefetched rows."""
+        """The release request that counts (open, confirmed or declined: the newest one not
+        replaced), or None. Uses prefetched rows."""
         for release in self.releases.all():
             if release.status != Release.Status.REPLACED:
                 return release
@@ -75,14 +76,17 @@ class Release(models.Model):
         REMINDED = "reminded", _("erinnert")
         CONFIRMED = "confirmed", _("bestätigt")
         REPLACED = "replaced", _("ersetzt")
+        DECLINED = "declined", _("abgelehnt")
 
     # Only teaching.services.releases.set_release_status moves a release. One reminder: a
-    # reminded request cannot be reminded again.
+    # reminded request cannot be reminded again. An answer (confirmed or declined) is final; after
+    # a decline the participant names a supervisor again, which makes a new request.
     TRANSITIONS = {
-        Status.REQUESTED: {Status.REMINDED, Status.CONFIRMED, Status.REPLACED},
-        Status.REMINDED: {Status.CONFIRMED, Status.REPLACED},
+        Status.REQUESTED: {Status.REMINDED, Status.CONFIRMED, Status.REPLACED, Status.DECLINED},
+        Status.REMINDED: {Status.CONFIRMED, Status.REPLACED, Status.DECLINED},
         Status.CONFIRMED: set(),
         Status.REPLACED: set(),
+        Status.DECLINED: set(),
     }
 
     participation = models.ForeignKey(
@@ -99,6 +103,8 @@ class Release(models.Model):
     expires_at = models.DateTimeField(_("Link gültig bis"))
     reminded_at = models.DateTimeField(_("erinnert am"), null=True, blank=True)
     confirmed_at = models.DateTimeField(_("bestätigt am"), null=True, blank=True)
+    declined_at = models.DateTimeField(_("abgelehnt am"), null=True, blank=True)
+    decline_reason = models.TextField(_("Begründung der Ablehnung"), blank=True)
     created_at = models.DateTimeField(_("angefragt am"), auto_now_add=True)
 
     class Meta:

@@ -27,6 +27,7 @@ from kohorte.teaching.services.electives import (
 from kohorte.teaching.services.participations import enrol_participant, save_practical_details
 from kohorte.teaching.services.releases import (
     confirm_release,
+    decline_release,
     find_release,
     remind_supervisor,
     request_release,
@@ -43,6 +44,7 @@ __all__ = [
     "choose_electives",
     "confirm_release",
     "create_calendar_link",
+    "decline_release",
     "elective_runs",
     "enrol_participant",
     "find_calendar_participation",

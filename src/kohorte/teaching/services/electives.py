@@ -7,6 +7,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 
 from kohorte.catalog.models import Module, ModuleRun
@@ -114,7 +116,8 @@ def allocate_electives(cohort, *, actor, seed: int | None = None, now=None) -> E
             raise ValidationError(_("Die Wahl der Wahlmodule ist noch nicht geöffnet."))
         if now < round_.choices_close_at:
             raise ValidationError(
-                _("Die Wahl läuft noch; die Plätze werden nach der Frist vergeben.")
+                _("Die Wahl läuft noch bis %(date)s; danach können Sie die Plätze verlosen.")
+                % {"date": date_format(localtime(round_.choices_close_at), "DATETIME_FORMAT")}
             )
         move(
             round_,

@@ -184,3 +184,34 @@ def confirm_release(release: Release, *, now=None) -> Release:
             context={**_context(release), "supervisor_name": release.supervisor_name},
         )
     return release
+
+
+def decline_release(release: Release, *, reason: str = "", now=None) -> Release:
+    """The supervisor declines (no account: the actor is the link), optionally with a reason.
+    The link is used up; tell the participant, who can name a supervisor again."""
+    now = now or timezone.now()
+    if release.is_open and release.expires_at <= now:
+        raise ValidationError(_("Dieser Link ist abgelaufen."))
+    reason = (reason or "").strip()
+    with transaction.atomic():
+        set_release_status(
+            release,
+            Release.Status.DECLINED,
+            action="teaching.release_declined",
+            actor=None,
+            declined_at=now,
+            decline_reason=reason,
+        )
+        user = release.participation.user
+        queue_mail(
+            "teaching.release_declined",
+            to=user.email,
+            user=user,
+            concerning=release,
+            context={
+                **_context(release),
+                "supervisor_name": release.supervisor_name,
+                "reason": reason,
+            },
+        )
+    return release

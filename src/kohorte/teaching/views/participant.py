@@ -36,7 +36,17 @@ def _completion_rule(cohort):
 @login_required
 def programme(request):
     participation = get_participation_for_user(request.user)
-    release_form = ReleaseForm()
+    release = participation.current_release()
+    # After a decline the participant may ask the same person again: offer their details.
+    release_form = ReleaseForm(
+        initial={
+            "name": release.supervisor_name,
+            "role": release.supervisor_role,
+            "email": release.supervisor_email,
+        }
+        if release is not None and release.status == release.Status.DECLINED
+        else None
+    )
     details_form = DetailsForm(
         initial={
             "dietary_needs": participation.dietary_needs,
@@ -102,7 +112,7 @@ def programme(request):
             "cohort": cohort,
             "program": cohort.program,
             "runs": queries.programme_runs(cohort),
-            "release": participation.current_release(),
+            "release": release,
             "release_form": release_form,
             "details_form": details_form,
             "places": participation.elective_places.select_related("run__module"),

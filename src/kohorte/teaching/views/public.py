@@ -1,4 +1,4 @@
-"""The supervisor's single-purpose page: confirm the employer's release, no account."""
+"""The supervisor's single-purpose page: confirm or decline the employer's release, no account."""
 
 from contextlib import suppress
 
@@ -10,6 +10,7 @@ from django.views.decorators.http import require_safe
 
 from kohorte.catalog.ical import runs_calendar
 from kohorte.teaching import services
+from kohorte.teaching.forms import DeclineForm
 from kohorte.teaching.models import Release
 
 
@@ -23,7 +24,8 @@ def release(request, token):
         "participation": participation,
         "program": participation.cohort.program,
     }
-    if found.status == Release.Status.CONFIRMED:
+    if found.status in {Release.Status.CONFIRMED, Release.Status.DECLINED}:
+        # answered: the link is used up; a second answer changes nothing
         return _page(request, "teaching/release_done.html", context)
     if found.status == Release.Status.REPLACED:
         return _page(
@@ -33,12 +35,25 @@ def release(request, token):
         return _page(
             request, "teaching/release_invalid.html", {**context, "reason": "expired"}, 410
         )
+    decline_form = DeclineForm()
     if request.method == "POST":
-        # answered or expired meanwhile: the page after the redirect says which
-        with suppress(ValidationError):
-            services.confirm_release(found)
-        return redirect(request.path)
-    return _page(request, "teaching/release.html", context)
+        if request.POST.get("answer") == "decline":
+            decline_form = DeclineForm(request.POST)
+            if decline_form.is_valid():
+                # answered or expired meanwhile: the page after the redirect says which
+                with suppress(ValidationError):
+                    services.decline_release(found, reason=decline_form.cleaned_data["reason"])
+                return redirect(request.path)
+        else:
+            with suppress(ValidationError):
+                services.confirm_release(found)
+            return redirect(request.path)
+    return _page(
+        request,
+        "teaching/release.html",
+        {**context, "decline_form": decline_form},
+        400 if decline_form.errors else 200,
+    )
 
 
 def _page(request, template, context, status=200):

@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kohorte.admissions.rules import cohorts_visible_to_staff
@@ -162,6 +163,8 @@ def electives(request, cohort_id):
             "override_form": override_form,
             "lottery_order": order,
             "has_runs": bool(runs),
+            # the lottery is drawn only after the deadline (the service refuses it before)
+            "can_allocate": round_ is not None and timezone.now() >= round_.choices_close_at,
         },
         status=400 if round_form.errors or override_form.errors else 200,
     )
