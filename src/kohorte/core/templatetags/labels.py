@@ -71,6 +71,11 @@ ACTION_LABELS = {
     "teaching.elective_place_removed": _("Platz im Wahlmodul durch das Programmteam entzogen"),
     "teaching.calendar_created": _("persönlicher Kalender-Link angelegt"),
     "teaching.calendar_revoked": _("persönlicher Kalender-Link widerrufen"),
+    "teaching.lecturer_calendar_created": _("Kalender-Link für Dozierende angelegt"),
+    "teaching.lecturer_calendar_revoked": _("Kalender-Link für Dozierende widerrufen"),
+    "teaching.material_added": _("Material bereitgestellt"),
+    "teaching.material_replaced": _("Datei eines Materials ersetzt"),
+    "teaching.material_deleted": _("Material gelöscht"),
 }
 
 

@@ -4,6 +4,8 @@ choice and places.
 Participation ─< Release (the supervisor's confirmation, by a single-purpose link)
 Cohort ─ ElectiveRound (deadline, seed, allocated) ; ModuleRun ─ ElectiveCapacity
 Participation ─< ElectiveChoice (ranked) ; Participation ─< ElectivePlace (the allocation)
+ModuleRun ─< Material (a checked PDF in private storage, or a link; a release date)
+CalendarLink: a participation's or a lecturer's private feed
 """
 
 from kohorte.teaching.models.calendar import CalendarLink
@@ -13,6 +15,7 @@ from kohorte.teaching.models.electives import (
     ElectivePlace,
     ElectiveRound,
 )
+from kohorte.teaching.models.materials import Material, MaterialQuerySet
 from kohorte.teaching.models.participation import Participation, ParticipationQuerySet, Release
 
 __all__ = [
@@ -21,6 +24,8 @@ __all__ = [
     "ElectiveChoice",
     "ElectivePlace",
     "ElectiveRound",
+    "Material",
+    "MaterialQuerySet",
     "Participation",
     "ParticipationQuerySet",
     "Release",
