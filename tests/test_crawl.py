@@ -35,7 +35,7 @@ MAX_PAGES = 300  # per role and language
 # that are not tables (PDFs, calendars, documents).
 SKIP = re.compile(
     r"^/(en/)?(konto/logout/|admin/|static/)|\.(pdf|ics)$|/unterlagen/\d+/|/dokumente/\d+/"
-    r"|eingangsbestaetigung"
+    r"|eingangsbestaetigung|/materialien/\d+/$"
 )
 TABLE = re.compile(r"\.(csv|xlsx)(\?|$)")
 
@@ -461,7 +461,7 @@ def test_crawl_every_page_every_role_both_languages(client, demo):
             ],
         ),
         "participant": ("teilnehmerin@example.org", ["/", "/meine-bewerbung/", "/mein-programm/"]),
-        "lecturer": ("dozentin@example.org", ["/"]),
+        "lecturer": ("dozentin@example.org", ["/", "/lehre/", "/lehre/kalender/"]),
         "referee link": (None, [referee]),
     }
     if offer:

@@ -73,7 +73,7 @@ def test_the_run_list_and_the_header_link(client, cohort, lecturer):
 
 def test_the_run_page(client, cohort, lecturer, staff):
     runs = {r.module.number: r for r in cohort.runs.select_related("module")}
-    anna = _participant(
+    _participant(
         cohort,
         "anna@bund.example",
         "Anna",
