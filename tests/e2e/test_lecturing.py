@@ -86,7 +86,7 @@ def test_lecturer_uploads_and_participant_downloads(
     upload = tmp_path / "folien-tag-1.pdf"
     upload.write_bytes(content)
     page.get_by_label("Titel", exact=True).fill("Folien Tag 1")
-    page.get_by_label("Beschreibung (freiwillig)").fill("Die Folien des ersten Tages")
+    page.get_by_label("Beschreibung").fill("Die Folien des ersten Tages")
     page.get_by_label("Datei (PDF)").set_input_files(str(upload))
     page.get_by_role("button", name="Material bereitstellen").click()
     expect(page.get_by_text("„Folien Tag 1“ ist bereitgestellt.")).to_be_visible()

@@ -133,7 +133,7 @@ class MaterialForm(forms.Form):
 
     title = forms.CharField(label=_("Titel"), max_length=200, validators=[validate_single_line])
     description = forms.CharField(
-        label=_("Beschreibung (freiwillig)"),
+        label=_("Beschreibung"),
         max_length=2000,
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -155,7 +155,7 @@ class MaterialForm(forms.Form):
         help_text=_("zum Beispiel ein Artikel oder ein Video im Netz"),
     )
     released_at = forms.DateTimeField(
-        label=_("Sichtbar für Teilnehmer:innen ab (Berliner Zeit, freiwillig)"),
+        label=_("Sichtbar für Teilnehmer:innen ab (Berliner Zeit)"),
         required=False,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         input_formats=["%Y-%m-%dT%H:%M"],

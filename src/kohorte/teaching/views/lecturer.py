@@ -56,6 +56,7 @@ def run(request, run_id):
         {
             "run": module_run,
             "cohort": module_run.cohort,
+            "program": module_run.cohort.program,
             "sessions": Session.objects.filter(run=module_run).order_by("date", "starts_at"),
             "lecturers": module_run.lecturers.all(),
             "participants": participants,
