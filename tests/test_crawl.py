@@ -225,10 +225,10 @@ def _words(words):
 
 def content_strings() -> list[str]:
     """What people typed or the system stored as content (reasons, answers, notes, mail subjects
-    and bodies, batch labels): shown as written, in whatever language it was written."""
+    and bodies, batch labels, materials' titles): shown as written, in whatever language it was written."""
     found = set()
     for model in apps.get_models():
-        if model._meta.app_label not in {"admissions", "selection", "comms"}:
+        if model._meta.app_label not in {"admissions", "selection", "comms", "teaching"}:
             continue
         fields = [
             f.name
