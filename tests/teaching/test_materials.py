@@ -234,3 +234,6 @@ def test_another_runs_lecturer_cannot_manage(client, world):
     ]:
         assert client.post(f"/lehre/{run.pk}/", data).status_code == 404
     assert list(Material.objects.values_list("title", flat=True)) == ["T"]
+    client.force_login(world["lecturer"])  # a broken form: 404, not an error
+    for data in [{"action": "delete_material", "material": "x"}, {"action": "nonsense"}]:
+        assert client.post(f"/lehre/{run.pk}/", data).status_code == 404

@@ -55,7 +55,8 @@ def handle_material_post(request, run):
                 )
                 return True, form
         return False, form
-    material = get_object_or_404(Material, run=run, pk=request.POST.get("material") or 0)
+    pk = request.POST.get("material", "")
+    material = get_object_or_404(Material, run=run, pk=int(pk) if pk.isdigit() else 0)
     if action == "delete_material":
         services.delete_material(material, actor=request.user)
         messages.success(request, _("„%(title)s“ ist gelöscht.") % {"title": material.title})
