@@ -98,6 +98,7 @@ def test_the_demo_is_one_package_above_the_apps():
         "kohorte.demo.admissions",
         "kohorte.demo.catalog",
         "kohorte.demo.comms",
+        "kohorte.demo.lecturing",
         "kohorte.demo.selection",
         "kohorte.demo.teaching",
         "kohorte.demo.wsgi",
