@@ -118,6 +118,42 @@ def world(demo_catalog, django_user_model):
         f"/anwesenheit/{run.pk}/{day.pk}/",
         f"/anwesenheit/{run.pk}/{day.pk}/code/",
     ]
+    # lecturing: a lecturer of run 1 (where the materials are) and, as the "lecturer" role, a
+    # lecturer of another run of the same cohort
+    from datetime import timedelta
+
+    from kohorte.catalog.models import Person
+
+    run, other_run = cohort.runs.get(module__number=1), cohort.runs.get(module__number=2)
+    users["run_lecturer"] = django_user_model.objects.create_user("rl@example.org", "x")
+    run.lecturers.add(
+        Person.objects.create(slug="rl", first_name="R", last_name="L", user=users["run_lecturer"])
+    )
+    other_run.lecturers.add(
+        Person.objects.create(slug="ol", first_name="O", last_name="L", user=users["lecturer"])
+    )
+    material = teaching.add_material(run, actor=users["run_lecturer"], title="M", uploaded=pdf())
+    early = teaching.add_material(
+        run,
+        actor=users["run_lecturer"],
+        title="Später",
+        uploaded=pdf(),
+        released_at=timezone.now() + timedelta(days=2),
+    )
+    revoked_lecturer = teaching.create_lecturer_calendar_link(
+        users["run_lecturer"], actor=users["run_lecturer"]
+    )
+    teaching.revoke_lecturer_calendar_link(users["run_lecturer"], actor=users["run_lecturer"])
+    teaching_staff_urls.append(f"/verwaltung/lehrbetrieb/{cohort.pk}/materialien/{run.pk}/")
+    lecturing_urls = [
+        "/lehre/",
+        "/lehre/kalender/",
+        f"/lehre/{run.pk}/",
+        f"/materialien/{material.pk}/",
+        f"/materialien/{early.pk}/",
+        "/materialien/999999/",
+        f"/kalender/{revoked_lecturer}.ics",
+    ]
     revoked = teaching.create_calendar_link(participation, actor=owner)
     teaching.revoke_calendar_link(participation, actor=owner)
     participant_urls = [
@@ -150,6 +186,7 @@ def world(demo_catalog, django_user_model):
         "checkin": [*checkin_urls, "/anwesenheit/"],
         "run": run,
         "day": day,
+        "lecturing": lecturing_urls,
         "owner": owner,
         "account_admin": account_admin_urls,
         "reviewer_role": reviewer_role,
@@ -203,7 +240,7 @@ def test_private_urls_refuse_everyone_else(client, world, role):
     if role != "anonymous":
         client.force_login(world["users"][role])
     groups = ["staff", "admin", "portal", "teaching_staff", "events_staff", "participant"]
-    groups += ["checkin"]
+    groups += ["checkin", "lecturing"]
     groups += [] if role == "other_staff" else ["mail"]
     for group in groups:
         for url in world[group]:
@@ -223,6 +260,11 @@ def test_private_urls_refuse_everyone_else(client, world, role):
                 }
                 assert own[url] in response.content.decode(), url
                 _assert_no_leak(response, world["owner"])
+                continue
+            if role == "lecturer" and url in {"/lehre/", "/lehre/kalender/"}:
+                # A lecturer of another run: their own pages, never run 1 or its people.
+                assert response.status_code == 200, url
+                assert "Eigentum" not in response.content.decode()
                 continue
             if role == "other_staff" and url in {
                 "/verwaltung/bewerbungen/",
@@ -272,6 +314,28 @@ def test_the_owner_and_program_staff_do_get_it(client, world, django_user_model)
     assert SECRET in client.get(world["checkin"][0]).content.decode()
     participants = client.get(world["teaching_staff"][1]).content.decode()
     assert "Olga Eigentum" in participants and SECRET in participants
+    # the programme's staff open every material, also before its release date
+    for url in world["lecturing"][3:5]:
+        assert client.get(url).status_code == 200, url
+
+
+def test_the_runs_lecturer_and_the_cohorts_participant_get_lecturing(client, world):
+    lecturing = world["lecturing"]
+    client.force_login(world["users"]["run_lecturer"])
+    for url in lecturing[:5]:
+        assert client.get(url).status_code == 200, url
+    run_page = client.get(lecturing[2]).content.decode()
+    # her authority (the SECRET) in the list, her dietary needs (the SECRET too) not
+    assert "Olga Eigentum" in run_page and run_page.count(SECRET) == 1
+    assert f'<td class="kern-table__cell">{SECRET}</td>' in run_page
+    assert client.get(lecturing[5]).status_code == 404  # missing
+    assert client.get(lecturing[6]).status_code == 404  # revoked
+    client.force_login(world["owner"])  # a participant of this cohort
+    released = client.get(lecturing[3])
+    assert released.status_code == 200 and released["Content-Type"] == "application/pdf"
+    assert client.get(lecturing[4]).status_code == 404  # before its release date
+    for url in lecturing[:3]:
+        assert client.get(url).status_code == 404, url
 
 
 def test_program_staff_in_the_admin_read_accounts_but_change_no_rights(client, world):

@@ -112,6 +112,7 @@ def test_the_demo_is_one_package_above_the_apps():
         "kohorte.demo.catalog",
         "kohorte.demo.comms",
         "kohorte.demo.events",
+        "kohorte.demo.lecturing",
         "kohorte.demo.selection",
         "kohorte.demo.teaching",
         "kohorte.demo.wsgi",

@@ -35,7 +35,7 @@ MAX_PAGES = 300  # per role and language
 # that are not tables (PDFs, calendars, documents).
 SKIP = re.compile(
     r"^/(en/)?(konto/logout/|admin/|static/)|\.(pdf|ics)$|/unterlagen/\d+/|/dokumente/\d+/"
-    r"|eingangsbestaetigung"
+    r"|eingangsbestaetigung|/materialien/\d+/$"
 )
 TABLE = re.compile(r"\.(csv|xlsx)(\?|$)")
 
@@ -225,10 +225,16 @@ def _words(words):
 
 def content_strings() -> list[str]:
     """What people typed or the system stored as content (reasons, answers, notes, mail subjects
-    and bodies, batch labels): shown as written, in whatever language it was written."""
+    and bodies, batch labels, materials' titles): shown as written, in whatever language it was written."""
     found = set()
     for model in apps.get_models():
-        if model._meta.app_label not in {"admissions", "selection", "comms", "assessments"}:
+        if model._meta.app_label not in {
+            "admissions",
+            "selection",
+            "comms",
+            "assessments",
+            "teaching",
+        }:
             continue
         fields = [
             f.name
@@ -474,7 +480,7 @@ def test_crawl_every_page_every_role_both_languages(client, demo):
                 "/mein-programm/pruefungen/",
             ],
         ),
-        "lecturer": ("dozentin@example.org", ["/", "/bewertung/"]),
+        "lecturer": ("dozentin@example.org", ["/", "/lehre/", "/lehre/kalender/", "/bewertung/"]),
         "referee link": (None, [referee]),
     }
     if offer:

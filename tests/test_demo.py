@@ -86,3 +86,25 @@ def _assert_teaching_demo(past):
         assert ElectivePlace.objects.filter(run=run).count() <= run.elective_capacity.capacity
     # every participant has at least one elective (capacity 2 × 18 for 25 people)
     assert not past.participations.filter(elective_places__isnull=True).exists()
+    _assert_lecturing_demo(past)
+
+
+def _assert_lecturing_demo(past):
+    from django.utils import timezone
+
+    from kohorte.accounts.models import User
+    from kohorte.teaching.access import lecturer_runs
+    from kohorte.teaching.models import Material
+
+    dora = User.objects.get(email="dozentin@example.org")
+    runs = lecturer_runs(dora).order_by("cohort__starts_on", "module__number")
+    assert [(r.cohort.slug, r.module.number) for r in runs] == [
+        ("jahrgang-1", 1),
+        ("jahrgang-1", 3),
+        ("jahrgang-1", 5),
+        ("jahrgang-2", 2),
+    ]
+    materials = Material.objects.filter(run__cohort=past)
+    assert set(materials.values_list("run__module__number", flat=True)) == {1, 2, 3, 4, 5, 6}
+    assert materials.filter(kind="link").count() == 2
+    assert materials.filter(released_at__gt=timezone.now()).count() == 1

@@ -159,6 +159,7 @@ TEMPLATES = [
                 "kohorte.core.context_processors.site",
                 "kohorte.admissions.context_processors.portal",
                 "kohorte.teaching.context_processors.participant",
+                "kohorte.teaching.context_processors.lecturer",
                 "kohorte.demo.loading",
             ],
         },

@@ -9,7 +9,8 @@ app imports it. One module per app:
 - ``comms``: a few mails, so that the outbox shows what Kohorte sends;
 - ``admissions``: about 80 synthetic applicants in every state, with PDFs;
 - ``selection``: reviews, proposals, decisions and offers for two cohorts;
-- ``teaching``: the 2024 cohort in operation (releases, electives, the participant login).
+- ``teaching``: the 2024 cohort in operation (releases, electives, the participant login);
+- ``lecturing``: the demo lecturer's profile, the runs she teaches, materials per module.
 
 ``load_demo()`` loads everything at once. ``kohorte demo`` loads in two steps so that it can
 serve early: ``load_first()`` (the programme and the accounts, enough for the site and the log-in)
@@ -64,7 +65,16 @@ def load_rest() -> str:
     """Mails, applicants and the selection, each step in its own transaction (so that the web
     server, already running, waits at most one step for the database); every step is skipped
     when it is already loaded. Return the unanswered referee link."""
-    from kohorte.demo import accounts, admissions, assessments, comms, events, selection, teaching
+    from kohorte.demo import (
+        accounts,
+        admissions,
+        assessments,
+        comms,
+        events,
+        lecturing,
+        selection,
+        teaching,
+    )
     from kohorte.demo.catalog import PAST_COHORT, current_cohort
 
     current = current_cohort()
@@ -78,6 +88,7 @@ def load_rest() -> str:
     )
     teaching.load_teaching_demo(current.program, people["staff"])
     events.load_events_demo(current.program, current.program.cohorts.get(slug=PAST_COHORT))
+    lecturing.load_lecturing_demo(current.program, people["lecturer"], people["staff"])
     assessments.load_assessments_demo(current.program, people["staff"], people["lecturer"])
     return link
 

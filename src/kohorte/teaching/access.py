@@ -73,3 +73,54 @@ def get_session_for_checkin(user, run_id, session_id):
 
 def is_staff_of_run(user, run) -> bool:
     return cohorts_visible_to_staff(user, Cohort.objects.filter(pk=run.cohort_id)).exists()
+
+
+def lecturer_participations(run):
+    """Who takes part in this run: for a mandatory module the whole cohort, for an elective
+    those with a place in it."""
+    from kohorte.catalog.models import Module
+
+    participations = Participation.objects.filter(cohort_id=run.cohort_id)
+    if run.module.kind != Module.Kind.MANDATORY:
+        participations = participations.filter(elective_places__run=run)
+    return participations
+
+
+def may_manage_materials(user, run) -> bool:
+    """The programme's staff and the run's lecturers upload, replace and delete materials."""
+    from kohorte.admissions.rules import staff_program_ids
+
+    if not user.is_authenticated:
+        return False
+    programs = staff_program_ids(user)
+    if programs is None or run.cohort.program_id in programs:
+        return True
+    return run.lecturers.filter(user=user).exists()
+
+
+def get_material_for_user(user, pk):
+    """A material this person may open: the programme's staff and the run's lecturers always;
+    a participant of the run (the whole cohort for a mandatory module, those with a place for
+    an elective) once it is released. Everyone else, a material before its release date and a
+    missing one: the same 404."""
+    from django.utils import timezone
+
+    from kohorte.catalog.models import Module
+    from kohorte.teaching.models import Material
+
+    if not user.is_authenticated:
+        raise Http404
+    material = Material.objects.select_related("run__module", "run__cohort").filter(pk=pk).first()
+    if material is None:
+        raise Http404
+    run = material.run
+    if may_manage_materials(user, run):
+        return material
+    if material.released_at > timezone.now():
+        raise Http404
+    participations = Participation.objects.filter(user=user, cohort_id=run.cohort_id)
+    if run.module.kind != Module.Kind.MANDATORY:
+        participations = participations.filter(elective_places__run=run)
+    if not participations.exists():
+        raise Http404
+    return material

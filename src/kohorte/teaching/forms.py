@@ -147,3 +147,62 @@ class CheckinCodeForm(forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters"}),
         error_messages={"required": _("Bitte geben Sie den Code aus dem Raum ein.")},
     )
+
+
+class MaterialForm(forms.Form):
+    """A material of a module run: a PDF or a link (exactly one), a title, an optional
+    description and the moment from which participants see it."""
+
+    title = forms.CharField(label=_("Titel"), max_length=200, validators=[validate_single_line])
+    description = forms.CharField(
+        label=_("Beschreibung"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    file = forms.FileField(
+        label=_("Datei (PDF)"),
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": "application/pdf"}),
+        help_text=_(
+            "Nur PDF, höchstens %(mb)s MB. Folien speichern Sie bitte als PDF (zum Beispiel "
+            "über „Exportieren als PDF“): andere Formate können wir nicht sicher prüfen."
+        ),
+    )
+    url = forms.URLField(
+        label=_("oder Link"),
+        max_length=1000,
+        required=False,
+        assume_scheme="https",
+        help_text=_("zum Beispiel ein Artikel oder ein Video im Netz"),
+    )
+    released_at = forms.DateTimeField(
+        label=_("Sichtbar für Teilnehmer:innen ab (Berliner Zeit)"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M"],
+        help_text=_("Leer: sofort sichtbar."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from django.conf import settings
+
+        mb = f"{settings.KOHORTE_MAX_UPLOAD_BYTES / 1_048_576:g}".replace(".", ",")
+        self.fields["file"].help_text = self.fields["file"].help_text % {"mb": mb}
+
+    def clean(self):
+        data = super().clean()
+        if bool(data.get("file")) == bool(data.get("url")) and not self.errors:
+            raise forms.ValidationError(
+                _("Bitte laden Sie entweder eine PDF-Datei hoch oder geben Sie einen Link an.")
+            )
+        return data
+
+
+class ReplaceFileForm(forms.Form):
+    file = forms.FileField(
+        label=_("Neue Datei (PDF)"),
+        widget=forms.ClearableFileInput(attrs={"accept": "application/pdf"}),
+        error_messages={"required": _("Bitte wählen Sie eine PDF-Datei aus.")},
+    )

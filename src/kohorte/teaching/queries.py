@@ -30,3 +30,26 @@ def staff_participants(cohort):
         )
         .order_by("user__last_name", "user__first_name", "pk")
     )
+
+
+def lecturer_run_list(user):
+    """The runs a lecturer teaches, with module, cohort, place and lecturers, in date order."""
+    from kohorte.teaching.access import lecturer_runs
+
+    return (
+        ModuleRun.objects.filter(pk__in=lecturer_runs(user).values("pk"))
+        .select_related("module", "cohort__program", "location")
+        .prefetch_related("lecturers")
+        .order_by("starts_on", "pk")
+    )
+
+
+def run_participants(run):
+    """The run's participants with their application (authority, function), by name."""
+    from kohorte.teaching.access import lecturer_participations
+
+    return (
+        lecturer_participations(run)
+        .select_related("user", "application")
+        .order_by("user__last_name", "user__first_name", "pk")
+    )

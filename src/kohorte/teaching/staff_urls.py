@@ -8,4 +8,9 @@ urlpatterns = [
     path("verwaltung/lehrbetrieb/", staff.cohort_list, name="cohorts"),
     path("verwaltung/lehrbetrieb/<int:cohort_id>/", staff.participants, name="participants"),
     path("verwaltung/lehrbetrieb/<int:cohort_id>/wahlmodule/", staff.electives, name="electives"),
+    path(
+        "verwaltung/lehrbetrieb/<int:cohort_id>/materialien/<int:run_id>/",
+        staff.materials,
+        name="materials",
+    ),
 ]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from kohorte.teaching.views import attendance, participant, public
+from kohorte.teaching.views import attendance, lecturer, materials, participant, public
 
 app_name = "teaching"
 
@@ -22,4 +22,8 @@ urlpatterns = [
     ),
     path("freistellung/<str:token>/", public.release, name="release"),
     path("kalender/<str:token>.ics", public.calendar_feed, name="calendar_feed"),
+    path("materialien/<int:pk>/", materials.download, name="material"),
+    path("lehre/", lecturer.runs, name="lecturer_runs"),
+    path("lehre/kalender/", lecturer.calendar, name="lecturer_calendar"),
+    path("lehre/<int:run_id>/", lecturer.run, name="lecturer_run"),
 ]

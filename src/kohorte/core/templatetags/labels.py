@@ -93,6 +93,11 @@ ACTION_LABELS = {
     "assessments.published": _("Noten veröffentlicht"),
     "assessments.grade_published": _("Note veröffentlicht"),
     "assessments.grade_changed": _("veröffentlichte Note geändert"),
+    "teaching.lecturer_calendar_created": _("Kalender-Link für Dozierende angelegt"),
+    "teaching.lecturer_calendar_revoked": _("Kalender-Link für Dozierende widerrufen"),
+    "teaching.material_added": _("Material bereitgestellt"),
+    "teaching.material_replaced": _("Datei eines Materials ersetzt"),
+    "teaching.material_deleted": _("Material gelöscht"),
 }
 
 

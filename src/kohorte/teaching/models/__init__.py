@@ -5,6 +5,8 @@ Participation ─< Release (the supervisor's confirmation, by a single-purpose l
 Cohort ─ ElectiveRound (deadline, seed, allocated) ; ModuleRun ─ ElectiveCapacity
 Participation ─< ElectiveChoice (ranked) ; Participation ─< ElectivePlace (the allocation)
 Session ─< Attendance >─ Participation (one row per teaching day)
+ModuleRun ─< Material (a checked PDF in private storage, or a link; a release date)
+CalendarLink: a participation's or a lecturer's private feed
 """
 
 from kohorte.teaching.models.attendance import Attendance
@@ -15,6 +17,7 @@ from kohorte.teaching.models.electives import (
     ElectivePlace,
     ElectiveRound,
 )
+from kohorte.teaching.models.materials import Material, MaterialQuerySet
 from kohorte.teaching.models.participation import Participation, ParticipationQuerySet, Release
 
 __all__ = [
@@ -24,6 +27,8 @@ __all__ = [
     "ElectiveChoice",
     "ElectivePlace",
     "ElectiveRound",
+    "Material",
+    "MaterialQuerySet",
     "Participation",
     "ParticipationQuerySet",
     "Release",

@@ -10,10 +10,14 @@ from kohorte.teaching.services.attendance import (
 )
 from kohorte.teaching.services.calendar import (
     create_calendar_link,
+    create_lecturer_calendar_link,
+    find_calendar_lecturer,
     find_calendar_participation,
+    lecturer_feed_runs,
     personal_events,
     personal_runs,
     revoke_calendar_link,
+    revoke_lecturer_calendar_link,
 )
 from kohorte.teaching.services.electives import (
     allocate_electives,
@@ -23,6 +27,11 @@ from kohorte.teaching.services.electives import (
     grant_place,
     remove_place,
     set_elective_round,
+)
+from kohorte.teaching.services.materials import (
+    add_material,
+    delete_material,
+    replace_material_file,
 )
 from kohorte.teaching.services.participations import enrol_participant, save_practical_details
 from kohorte.teaching.services.releases import (
@@ -36,6 +45,7 @@ from kohorte.teaching.services.releases import (
 )
 
 __all__ = [
+    "add_material",
     "allocate_electives",
     "attendance_summaries",
     "attendance_threshold",
@@ -44,19 +54,25 @@ __all__ = [
     "choose_electives",
     "confirm_release",
     "create_calendar_link",
+    "create_lecturer_calendar_link",
     "decline_release",
+    "delete_material",
     "elective_runs",
     "enrol_participant",
+    "find_calendar_lecturer",
     "find_calendar_participation",
     "find_release",
     "grant_place",
+    "lecturer_feed_runs",
     "personal_events",
     "personal_runs",
     "record_attendance",
     "remind_supervisor",
     "remove_place",
+    "replace_material_file",
     "request_release",
     "revoke_calendar_link",
+    "revoke_lecturer_calendar_link",
     "run_participations",
     "save_practical_details",
     "self_check_in",

@@ -1,4 +1,5 @@
-"""The participant's private calendar feed: a secret URL, revocable, only its hash stored."""
+"""Private calendar feeds of participants and of lecturers: a secret URL, revocable, only its
+hash stored."""
 
 from django.db import transaction
 from django.utils import timezone
@@ -6,6 +7,7 @@ from django.utils import timezone
 from kohorte.catalog.models import Event, Module, ModuleRun
 from kohorte.core.audit import log_action
 from kohorte.core.tokens import hash_token, new_token, plausible
+from kohorte.teaching.access import lecturer_runs
 from kohorte.teaching.models import CalendarLink, ElectiveRound, Participation
 
 
@@ -92,3 +94,59 @@ def personal_runs(participation: Participation):
     return cohort_runs.filter(module__kind=Module.Kind.MANDATORY) | cohort_runs.filter(
         pk__in=electives
     )
+
+
+def _revoke_active_lecturer(user, now) -> list[int]:
+    active = CalendarLink.objects.filter(user=user, revoked_at__isnull=True)
+    ids = list(active.values_list("pk", flat=True))
+    active.update(revoked_at=now)
+    return ids
+
+
+def create_lecturer_calendar_link(user, *, actor) -> str:
+    """A new private calendar URL of a lecturer (an older one stops working); return the token,
+    shown once."""
+    from kohorte.accounts.models import User
+
+    token, token_hash = new_token()
+    with transaction.atomic():
+        list(User.objects.select_for_update().filter(pk=user.pk).values("pk"))
+        revoked = _revoke_active_lecturer(user, timezone.now())
+        link = CalendarLink.objects.create(user=user, token_hash=token_hash)
+        log_action(
+            "teaching.lecturer_calendar_created",
+            actor=actor,
+            target=user,
+            data={"link": link.pk, **({"revoked": revoked} if revoked else {})},
+        )
+    return token
+
+
+def revoke_lecturer_calendar_link(user, *, actor) -> bool:
+    with transaction.atomic():
+        revoked = _revoke_active_lecturer(user, timezone.now())
+        if revoked:
+            log_action(
+                "teaching.lecturer_calendar_revoked",
+                actor=actor,
+                target=user,
+                data={"revoked": revoked},
+            )
+    return bool(revoked)
+
+
+def find_calendar_lecturer(token: str):
+    """The lecturer (account) of an active calendar token, or None (unknown or revoked)."""
+    if not plausible(token):
+        return None
+    link = (
+        CalendarLink.objects.select_related("user")
+        .filter(token_hash=hash_token(token), revoked_at__isnull=True, user__isnull=False)
+        .first()
+    )
+    return link.user if link else None
+
+
+def lecturer_feed_runs(user):
+    """Exactly the module runs this lecturer teaches."""
+    return ModuleRun.objects.filter(pk__in=lecturer_runs(user).values("pk"))

@@ -4,11 +4,13 @@ elective choice."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db.models import Prefetch
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from kohorte.catalog.models import Module
 from kohorte.teaching import queries, services
 from kohorte.teaching.access import get_participation_for_user
 from kohorte.teaching.forms import (
@@ -17,7 +19,7 @@ from kohorte.teaching.forms import (
     ElectiveChoiceForm,
     ReleaseForm,
 )
-from kohorte.teaching.models import ElectiveRound
+from kohorte.teaching.models import ElectiveRound, Material
 from kohorte.teaching.services.attendance import Rate
 
 
@@ -31,6 +33,25 @@ def _add_errors(form, error: ValidationError) -> None:
 
 def _completion_rule(cohort):
     return getattr(cohort, "completion_rule", None)
+
+
+def _runs_with_materials(participation):
+    """The cohort's runs; on each, ``shown_materials``: the released materials if the person
+    takes part in it (every mandatory module, an elective with a place), else none."""
+    places = set(participation.elective_places.values_list("run_id", flat=True))
+    runs = list(
+        queries.programme_runs(participation.cohort).prefetch_related(
+            Prefetch(
+                "materials",
+                queryset=Material.objects.released().order_by("released_at", "pk"),
+                to_attr="released_materials",
+            )
+        )
+    )
+    for run in runs:
+        takes_part = run.module.kind == Module.Kind.MANDATORY or run.pk in places
+        run.shown_materials = run.released_materials if takes_part else []
+    return runs
 
 
 @login_required
@@ -111,7 +132,7 @@ def programme(request):
             "participation": participation,
             "cohort": cohort,
             "program": cohort.program,
-            "runs": queries.programme_runs(cohort),
+            "runs": _runs_with_materials(participation),
             "release": release,
             "release_form": release_form,
             "details_form": details_form,

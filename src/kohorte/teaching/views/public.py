@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from kohorte.catalog.ical import runs_calendar
@@ -65,19 +66,28 @@ def _page(request, template, context, status=200):
 
 @require_safe
 def calendar_feed(request, token):
-    """A participant's private iCal feed: exactly their sessions. Unknown or revoked: 404."""
+    """A participant's or a lecturer's private iCal feed: exactly their sessions. Unknown or
+    revoked: 404."""
     participation = services.find_calendar_participation(token)
-    if participation is None:
-        raise Http404
-    cohort = participation.cohort
-    body = runs_calendar(
-        f"{cohort.program.title} – {cohort.name}",
-        services.personal_runs(participation),
-        request,
-        events=services.personal_events(participation),
-    )
+    if participation is not None:
+        cohort = participation.cohort
+        name = f"{cohort.program.title} – {cohort.name}"
+        body = runs_calendar(
+            name,
+            services.personal_runs(participation),
+            request,
+            events=services.personal_events(participation),
+        )
+        filename = "mein-programm.ics"
+    else:
+        # a lecturer's feed: exactly the sessions of the runs they teach
+        lecturer = services.find_calendar_lecturer(token)
+        if lecturer is None:
+            raise Http404
+        body = runs_calendar(_("Meine Lehre"), services.lecturer_feed_runs(lecturer), request)
+        filename = "meine-lehre.ics"
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="mein-programm.ics"'
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["Cache-Control"] = "private, no-cache"
     response["Referrer-Policy"] = "same-origin"
     return response

@@ -62,6 +62,7 @@ def participants(request, cohort_id):
             "threshold": threshold,
             "assumption": assumption,
             "below": below,
+            "runs": queries.programme_runs(cohort),
         },
     )
 
@@ -167,4 +168,41 @@ def electives(request, cohort_id):
             "can_allocate": round_ is not None and timezone.now() >= round_.choices_close_at,
         },
         status=400 if round_form.errors or override_form.errors else 200,
+    )
+
+
+@staff_view
+def materials(request, cohort_id, run_id):
+    """The materials of one module run: upload, replace, delete (as the run's lecturers can)."""
+    from django.shortcuts import get_object_or_404
+
+    from kohorte.teaching.forms import MaterialForm, ReplaceFileForm
+    from kohorte.teaching.models import Material
+    from kohorte.teaching.views.materials import handle_material_post
+
+    cohort = get_cohort_for_staff(request.user, cohort_id)
+    run = get_object_or_404(
+        ModuleRun.objects.select_related("module", "cohort__program", "location"),
+        cohort=cohort,
+        pk=run_id,
+    )
+    form, status = MaterialForm(), 200
+    if request.method == "POST":
+        done, form = handle_material_post(request, run)
+        if done:
+            return redirect("teaching_staff:materials", cohort_id=cohort.pk, run_id=run.pk)
+        status = 400
+    return render(
+        request,
+        "teaching/staff_materials.html",
+        {
+            "cohort": cohort,
+            "run": run,
+            "materials": Material.objects.filter(run=run).order_by("released_at", "pk"),
+            "form": form,
+            "replace_form": ReplaceFileForm(),
+            "manage_url": request.path,
+            "runs": queries.programme_runs(cohort),
+        },
+        status=status,
     )
