@@ -1,10 +1,12 @@
 """Benchmark: self check-in at the start of a teaching day (issue 13).
 
-    uv run python bench/checkin.py [--participants 25] [--workers 2] [--rounds 1]
+    uv run python bench/checkin.py [--participants 25] [--spread 60]
+    uv run python bench/checkin.py --spread 0          # all at the same instant (a burst)
     DATABASE_URL=postgres://... uv run python bench/checkin.py
 
-N participants of the current cohort check in with the day's code within the same minute
-(all released at once by a barrier) against `kohorte serve` (granian, production settings) on
+N participants of the current cohort check in with the day's code within the same minute (each
+at a random moment of it, seeded; ``--spread 0`` releases all at once by a barrier, the worst
+case) against `kohorte serve` (granian, production settings) on
 127.0.0.1, the way a phone does after scanning the QR code: GET the check-in page with the code
 in the URL, then POST it. Logging in is not part of the measure: each participant gets a session
 made beforehand. Each participant then scans a second time (a replay; it must answer "bereits
@@ -14,6 +16,7 @@ none lost, none duplicated. The target: p95 of the check-in POST < 300 ms.
 
 import argparse
 import os
+import random
 import re
 import shutil
 import socket
@@ -79,11 +82,12 @@ print(services.checkin_code(day), " ".join(keys))
     return day_code, keys
 
 
-def check_in(url, key, code, barrier, posts, gets, answers, errors):
+def check_in(url, key, code, barrier, delay, posts, gets, answers, errors):
     client = httpx.Client(
         base_url=url, cookies={"sessionid": key}, timeout=30, follow_redirects=False
     )
     barrier.wait()
+    time.sleep(delay)
     for _round in range(2):  # the scan, then a replay
         t = time.perf_counter()
         page = client.get("/mein-programm/anwesenheit/", params={"code": code})
@@ -112,6 +116,9 @@ def p95(values):
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--participants", type=int, default=25)
+    parser.add_argument(
+        "--spread", type=float, default=60, help="seconds over which they arrive (0: a burst)"
+    )
     args = parser.parse_args()
     data = Path(tempfile.mkdtemp(prefix="kohorte-checkin-"))
     port = free_port()
@@ -147,11 +154,16 @@ def main():
                 time.sleep(0.1)
         httpx.get(url + "/", timeout=10)  # warm the workers once
         barrier = threading.Barrier(len(keys))
+        rng = random.Random(13)
+        delays = [rng.uniform(0, args.spread) for _ in keys]
         start = time.perf_counter()
         with ThreadPoolExecutor(len(keys)) as pool:
             list(
                 pool.map(
-                    lambda k: check_in(url, k, code, barrier, posts, gets, answers, errors), keys
+                    lambda kd: check_in(
+                        url, kd[0], code, barrier, kd[1], posts, gets, answers, errors
+                    ),
+                    zip(keys, delays, strict=True),
                 )
             )
         total = time.perf_counter() - start
@@ -184,8 +196,9 @@ print(rows.count(), rows.values("session", "participation").annotate(n=Count("id
     load = " ".join(f"{x:.2f}" for x in os.getloadavg())
     n = args.participants
     print(
-        f"\nDatabase: {db}; {n} participants released at once, granian with "
-        f"2 workers; load average {load}\n"
+        f"\nDatabase: {db}; {n} participants "
+        + (f"arriving within {args.spread:g} s" if args.spread else "released at once")
+        + f", granian with 2 workers; load average {load}\n"
     )
     print("| figure | result | target |")
     print("|---|---:|---:|")

@@ -80,3 +80,16 @@ def test_empty_cohort_gives_valid_empty_calendar(client, demo_catalog):
     cal, events = _events(client.get(f"{P}/jahrgaenge/leer/kalender.ics"))
     assert events == []
     assert cal["VERSION"] == "2.0"
+
+
+def test_vtimezone_covers_the_years_of_the_events(client, demo_catalog):
+    """Not icalendar's default span 1970–2038: the zone's rules from the first event's year to
+    the last one's."""
+    response = client.get(f"{P}/jahrgaenge/jahrgang-1/kalender.ics")
+    cal, events = _events(response)
+    (zone,) = cal.walk("VTIMEZONE")
+    starts = [sub["DTSTART"].dt for sub in zone.subcomponents]
+    years = {e["DTSTART"].dt.year for e in events}
+    assert min(starts).year == min(years) and min(starts) == datetime(min(years), 1, 1)
+    assert max(s.year for s in starts) <= max(years)
+    assert response.content.index(b"BEGIN:VTIMEZONE") < response.content.index(b"BEGIN:VEVENT")
