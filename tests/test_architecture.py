@@ -109,6 +109,7 @@ def test_the_demo_is_one_package_above_the_apps():
         "kohorte.demo.accounts",
         "kohorte.demo.admissions",
         "kohorte.demo.assessments",
+        "kohorte.demo.attendance",
         "kohorte.demo.catalog",
         "kohorte.demo.comms",
         "kohorte.demo.events",
