@@ -10,14 +10,16 @@ import pytest
 CHECK = """
 import gc, sys
 import {module}
-print(gc.get_freeze_count(), "kohorte.selection.views.staff" in sys.modules)
+import os
+print(gc.get_freeze_count(), "kohorte.selection.views.staff" in sys.modules,
+      os.environ.get("OPENBLAS_NUM_THREADS"))
 """
 
 
 @pytest.mark.parametrize("module", ["kohorte.config.wsgi", "kohorte.config.asgi"])
 def test_worker_imports_views_and_freezes_startup_objects(module, tmp_path):
     env = {
-        **os.environ,
+        **{k: v for k, v in os.environ.items() if k != "OPENBLAS_NUM_THREADS"},
         "KOHORTE_DATA_DIR": str(tmp_path),
         "DJANGO_SETTINGS_MODULE": "kohorte.config.settings",
     }
@@ -28,6 +30,7 @@ def test_worker_imports_views_and_freezes_startup_objects(module, tmp_path):
         capture_output=True,
         text=True,
     ).stdout.split()
-    frozen, views_loaded = int(out[0]), out[1]
+    frozen, views_loaded, blas_threads = int(out[0]), out[1], out[2]
     assert frozen > 50_000
     assert views_loaded == "True"
+    assert blas_threads == "1"

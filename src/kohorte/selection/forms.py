@@ -1,4 +1,8 @@
+from functools import lru_cache
+
 from django import forms
+from django.http import QueryDict
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from kohorte.admissions.models import FederalLevel, Gender
@@ -146,6 +150,24 @@ class RankingFilter(forms.Form):
         super().__init__(*args, **kwargs)
         if not gender:
             del self.fields["gender"]
+
+
+@lru_cache(maxsize=256)
+def _ranking_filter_html(language: str, bound: bool, data: tuple, gender: bool) -> str:
+    query = QueryDict(mutable=True)
+    for key, values in data:
+        query.setlist(key, list(values))
+    return str(RankingFilter(query if bound else None, gender=gender))
+
+
+def ranking_filter_html(query: QueryDict, *, gender: bool) -> str:
+    """The ranking's filter form as the view renders it (``RankingFilter(request.GET or None)``),
+    rendered once per process for each language, set of filters and gender flag, since it is a
+    pure function of them: Django's form templates took about a tenth of a warm ranking request.
+    """
+    fields = set(RankingFilter.base_fields)
+    data = tuple(sorted((k, tuple(query.getlist(k))) for k in query if k in fields))
+    return _ranking_filter_html(get_language(), bool(query), data, gender)
 
 
 class ConstraintsForm(forms.Form):

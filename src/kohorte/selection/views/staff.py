@@ -22,6 +22,7 @@ from kohorte.selection.forms import (
     AssignForm,
     MoveForm,
     RankingFilter,
+    ranking_filter_html,
 )
 from kohorte.selection.models import (
     Assignment,
@@ -233,7 +234,7 @@ def ranking(request, cohort_id):
         "selection/ranking.html",
         {
             "cohort": cohort,
-            "form": form,
+            "form_html": ranking_filter_html(request.GET, gender=show_gender),
             "page": found.page,
             "rows_html": table_rows_html(
                 found.page.object_list, cohort.pk, show_gender=show_gender
