@@ -72,13 +72,16 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 @pytest.fixture(autouse=True)
 def _fresh_page_cache():
     """Content versions restart with every test database; cached pages must not leak across."""
+    from kohorte.catalog.ical import forget_feeds
     from kohorte.core.pagecache import forget_versions
 
     cache.clear()
     forget_versions()
+    forget_feeds()
     yield
     cache.clear()
     forget_versions()
+    forget_feeds()
 
 
 @pytest.fixture(autouse=True)

@@ -96,3 +96,35 @@ def test_revoked_and_replaced_tokens_give_404(participant, client):
         "teaching.calendar_created",
         "teaching.calendar_revoked",
     ]
+
+
+def test_a_cached_feed_follows_catalogue_changes_and_new_registrations(client, cohort):
+    """The personal feed is built once per process for its runs and events, until the catalogue
+    changes: a moved teaching day shows at once, as does a newly registered talk."""
+    from datetime import time as clock
+
+    from django.contrib.auth import get_user_model
+
+    from kohorte.catalog.models import Event
+    from kohorte.events.models import EventSettings, Registration
+    from kohorte.teaching import services as teaching
+
+    user = get_user_model().objects.create_user("feed@bund.example", "x")
+    participation = teaching.enrol_participant(cohort, user)
+    token = teaching.create_calendar_link(participation, actor=user)
+    url = f"/kalender/{token}.ics"
+    first = client.get(url).content.decode()
+    session = cohort.runs.get(module__number=1).sessions.order_by("date").first()
+    assert f"UID:session-{session.uid}@kohorte" in first
+    assert client.get(url).content.decode() == first  # from the process's cache
+    session.starts_at = clock(8, 15)
+    session.save(update_fields=["starts_at"])
+    moved = client.get(url).content.decode()
+    assert moved != first and f"{session.date:%Y%m%d}T081500" in moved
+    talk = Event.objects.filter(program=cohort.program).first()
+    EventSettings.objects.create(event=talk, registration_open=True)
+    assert f"UID:event-{talk.uid}@kohorte" not in moved
+    Registration.objects.create(
+        event=talk, user=user, name="F", email=user.email, kind="participant", status="confirmed"
+    )
+    assert f"UID:event-{talk.uid}@kohorte" in client.get(url).content.decode()

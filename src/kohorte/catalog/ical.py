@@ -10,12 +10,15 @@ from functools import lru_cache
 from django.conf import settings
 from django.db.models import Prefetch
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Timezone
 from icalendar import Event as VEvent
 
 from kohorte.catalog.models import Event, ModuleRun, Person, Session
+from kohorte.catalog.signals import CATALOG_AREA
+from kohorte.core.pagecache import current_version
 
 
 def _calendar(name: str) -> Calendar:
@@ -163,16 +166,51 @@ def module_calendar(module, request) -> bytes:
 def runs_calendar(name: str, runs, request, events=None) -> bytes:
     """A feed of the sessions of these module runs only (a personal calendar: the caller picks
     the runs), and of these catalog ``events`` (talks the person is registered for). UIDs are
-    the sessions' and events' own, the same as in the public feeds."""
+    the sessions' and events' own, the same as in the public feeds.
+
+    Calendar programs fetch a feed again and again, and everyone in a cohort has nearly the same
+    one, so the feed is built once per process for each set of runs and events, language and
+    site address, and kept until the catalogue changes (its content version, as for the public
+    pages): a fetch then costs the queries that find the person's runs and events. DTSTAMP is
+    the moment the feed was built."""
+    run_ids = tuple(runs.order_by("pk").values_list("pk", flat=True))
+    event_ids = (
+        tuple(events.order_by("pk").values_list("pk", flat=True)) if events is not None else ()
+    )
+    base = request.build_absolute_uri("/")[:-1]
+    version = current_version(CATALOG_AREA)
+    return _runs_calendar(name, run_ids, event_ids, get_language(), base, version)
+
+
+def forget_feeds() -> None:
+    """Drop the feeds built so far (tests: content versions restart with every database)."""
+    _runs_calendar.cache_clear()
+
+
+class _Site:
+    """What the event builders need of a request: absolute links on the site's address."""
+
+    def __init__(self, base: str):
+        self.base = base
+
+    def build_absolute_uri(self, path: str) -> str:
+        return self.base + path
+
+
+@lru_cache(maxsize=512)
+def _runs_calendar(name, run_ids, event_ids, language, base, version) -> bytes:
     stamp = timezone.now()
+    site = _Site(base)
     cal = _calendar(name)
-    for run in _runs(runs):
-        for session in run.sessions.all():
-            cal.add_component(_session_event(session, run, request, stamp))
-    if events is not None:
-        talks = events.select_related("location", "program").prefetch_related(
-            "speakers", "assumptions"
+    with translation.override(language):
+        for run in _runs(ModuleRun.objects.filter(pk__in=run_ids)):
+            for session in run.sessions.all():
+                cal.add_component(_session_event(session, run, site, stamp))
+        talks = (
+            Event.objects.filter(pk__in=event_ids)
+            .select_related("location", "program")
+            .prefetch_related("speakers", "assumptions")
         )
         for talk in talks.order_by("starts_at"):
-            cal.add_component(_talk_event(talk, request, stamp))
-    return _finish(cal)
+            cal.add_component(_talk_event(talk, site, stamp))
+        return _finish(cal)
