@@ -79,7 +79,7 @@ def registration_refusal(event: Event, conf: EventSettings, kind: str) -> str | 
         return _("Für diese Veranstaltung ist keine Anmeldung möglich.")
     if event.ends_at <= timezone.now():
         return _("Diese Veranstaltung hat bereits stattgefunden.")
-    allowed = {
+    allowed: dict[str, bool] = {
         Registration.Kind.PARTICIPANT: conf.open_to_participants,
         Registration.Kind.ALUMNUS: conf.open_to_alumni,
         Registration.Kind.PUBLIC: conf.open_to_public,

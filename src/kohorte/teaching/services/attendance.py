@@ -247,10 +247,10 @@ def attendance_summaries(
     """Per participation of ``cohort`` (or only ``participation``): the rate per module run
     and overall (one query)."""
     summaries: dict[int, Summary] = {}
-    rows = Attendance.objects.filter(participation__cohort=cohort)
+    marks = Attendance.objects.filter(participation__cohort=cohort)
     if participation is not None:
-        rows = rows.filter(participation=participation)
-    rows = rows.values_list("participation_id", "session__run_id", "status")
+        marks = marks.filter(participation=participation)
+    rows = marks.values_list("participation_id", "session__run_id", "status")
     for participation_id, run_id, status in rows:
         summary = summaries.setdefault(participation_id, Summary(Rate(threshold=threshold)))
         summary.overall.add(status)
