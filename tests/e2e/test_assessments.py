@@ -7,42 +7,18 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
+from tests.e2e.browser import check_page, login
 from tests.factories import make_pdf
 
 pytestmark = pytest.mark.browser
-axe = Axe()
 SHOTS = Path("/tmp/shots-assessments")  # noqa: S108 (screenshots for people to look at)
-WIDER = """() => [...document.querySelectorAll('body *')]
-  .filter(e => !e.closest('.kern-table-responsive'))
-  .filter(e => e.getBoundingClientRect().right > window.innerWidth + 1)
-  .map(e => e.tagName + '.' + e.className).slice(0, 5)"""
 
 
 def _check(page: Page, name: str, width: int):
-    bad = [
-        f"{v['id']}: {v['help']} {[n['target'] for n in v['nodes']][:2]}"
-        for v in axe.run(page).response["violations"]
-        if v["impact"] in {"serious", "critical"}
-    ]
-    assert bad == []
-    assert page.evaluate(WIDER) == []
-    SHOTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}-{width}.png"), full_page=True)
-
-
-def _login(page: Page, site: str, email: str):
-    page.goto(site + "/konto/logout/")
-    if page.get_by_role("button", name="Abmelden").count():
-        page.get_by_role("button", name="Abmelden").click()
-    page.goto(site + "/konto/login/")
-    page.get_by_label("E-Mail-Adresse").fill(email)
-    page.get_by_label("Passwort").fill("pw")
-    page.locator("main form button[type=submit]").click()
-    expect(page.get_by_role("link", name="Abmelden")).to_be_visible()
+    check_page(page, SHOTS, f"{name}-{width}")
 
 
 @pytest.mark.parametrize("width,height", [(390, 844), (1280, 900)])
@@ -88,7 +64,7 @@ def test_participant_submits_lecturer_marks_staff_publish(
     paper = tmp_path / "hausarbeit.pdf"
     paper.write_bytes(make_pdf(pages=3))
 
-    _login(page, site, "tara@bund.example")
+    login(page, site, "tara@bund.example")
     page.goto(site + "/mein-programm/")
     page.get_by_role("link", name="Prüfungsleistungen").click()
     expect(page.locator("h1")).to_have_text("Prüfungsleistungen")
@@ -107,7 +83,7 @@ def test_participant_submits_lecturer_marks_staff_publish(
     _check(page, "abgegeben", width)
     number = Submission.objects.get().candidate_number
 
-    _login(page, site, "dora@uni.example")
+    login(page, site, "dora@uni.example")
     page.goto(site + "/bewertung/")
     _check(page, "bewertung-liste", width)
     page.get_by_role("link", name=run.module.title).click()
@@ -123,14 +99,14 @@ def test_participant_submits_lecturer_marks_staff_publish(
     expect(page.get_by_text("Die Bewertung ist gespeichert.")).to_be_visible()
     _check(page, "bewertet", width)
 
-    _login(page, site, "team@example.org")
+    login(page, site, "team@example.org")
     page.goto(site + f"/bewertung/{assessment.pk}/")
     expect(page.get_by_role("link", name="Tara Teil")).to_be_visible()
     _check(page, "team", width)
     page.get_by_role("button", name="Alle Noten jetzt veröffentlichen").click()
     expect(page.get_by_text("1 Noten sind veröffentlicht.")).to_be_visible()
 
-    _login(page, site, "tara@bund.example")
+    login(page, site, "tara@bund.example")
     page.goto(site + f"/mein-programm/pruefungen/{assessment.pk}/")
     expect(page.get_by_text("Klar gegliedert, gut begründet.")).to_be_visible()
     expect(page.get_by_text("1,3", exact=True)).to_be_visible()

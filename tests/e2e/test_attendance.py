@@ -7,38 +7,17 @@ from datetime import time, timedelta
 from pathlib import Path
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
+from tests.e2e.browser import check_page, login
+
 pytestmark = pytest.mark.browser
-axe = Axe()
 SHOTS = Path("/tmp/shots-attendance")  # noqa: S108 (screenshots for people to look at)
-WIDER = """() => [...document.querySelectorAll('body *')]
-  .filter(e => !e.closest('.kern-table-responsive'))
-  .filter(e => e.getBoundingClientRect().right > window.innerWidth + 1)
-  .map(e => e.tagName + '.' + e.className).slice(0, 5)"""
 
 
 def _check(page: Page, name: str):
-    bad = [
-        f"{v['id']}: {v['help']} {[n['target'] for n in v['nodes']][:2]}"
-        for v in axe.run(page).response["violations"]
-        if v["impact"] in {"serious", "critical"}
-    ]
-    assert bad == []
-    assert page.evaluate(WIDER) == []
-    SHOTS.mkdir(exist_ok=True)
-    width = page.viewport_size["width"]
-    page.screenshot(path=str(SHOTS / f"{name}-{width}.png"), full_page=True)
-
-
-def _login(page: Page, site: str, email: str):
-    page.goto(site + "/konto/login/")
-    page.get_by_label("E-Mail-Adresse").fill(email)
-    page.get_by_label("Passwort").fill("pw")
-    page.locator("main form button[type=submit]").click()
-    expect(page.get_by_role("link", name="Abmelden")).to_be_visible()
+    check_page(page, SHOTS, f"{name}-{page.viewport_size['width']}")
 
 
 @pytest.fixture
@@ -78,7 +57,7 @@ def test_lecturer_marks_attendance_on_a_phone_with_and_without_javascript(
     from kohorte.teaching.models import Attendance
 
     page.set_viewport_size({"width": 390, "height": 844})
-    _login(page, site, "lena@uni.example")
+    login(page, site, "lena@uni.example")
     page.goto(site + "/anwesenheit/")
     _check(page, "checkin-index")
     page.get_by_role("link", name="Liste für " + _long(teaching_day["day"].date)).click()
@@ -117,7 +96,7 @@ def test_lecturer_marks_attendance_on_a_phone_with_and_without_javascript(
         timezone_id="Europe/Berlin",
     )
     nojs = context.new_page()
-    _login(nojs, site, "lena@uni.example")
+    login(nojs, site, "lena@uni.example")
     nojs.goto(site + teaching_day["url"])
     tara = teaching_day["people"]["Tara"]
     nojs.locator(f"#p{tara.pk}").get_by_role("button", name="Abwesend").click()
@@ -138,7 +117,7 @@ def test_participant_checks_in_with_the_days_code(page: Page, site, teaching_day
 
     page.set_viewport_size({"width": width, "height": 900})
     code = services.checkin_code(teaching_day["day"])
-    _login(page, site, "tara@bund.example")
+    login(page, site, "tara@bund.example")
     page.goto(site + "/mein-programm/")
     _check(page, "programme")
     page.get_by_label("Code aus dem Raum").fill("XXXXXXX")

@@ -9,40 +9,19 @@ from datetime import time, timedelta
 from pathlib import Path
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
+from tests.e2e.browser import check_page, login
 from tests.factories import complete, delivered_link, pdf
 
 pytestmark = pytest.mark.browser
-axe = Axe()
 SHOTS = Path("/tmp/shots-story")  # noqa: S108 (screenshots for people to look at)
 ONLINE = "https://konferenz.example.org/brown-bag-42"
-WIDER = """() => [...document.querySelectorAll('body *')]
-  .filter(e => !e.closest('.kern-table-responsive'))
-  .filter(e => e.getBoundingClientRect().right > window.innerWidth + 1)
-  .map(e => e.tagName + '.' + e.className).slice(0, 5)"""
 
 
 def _check(page: Page, name: str):
-    bad = [
-        f"{v['id']}: {v['help']} {[n['target'] for n in v['nodes']][:2]}"
-        for v in axe.run(page).response["violations"]
-        if v["impact"] in {"serious", "critical"}
-    ]
-    assert bad == [], name
-    assert page.evaluate(WIDER) == [], name  # nothing sticks out sideways
-    SHOTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
-
-
-def _login(page: Page, site: str, email: str):
-    page.goto(site + "/konto/login/")
-    page.get_by_label("E-Mail-Adresse").fill(email)
-    page.get_by_label("Passwort").fill("pw")
-    page.locator("main form button[type=submit]").click()
-    expect(page.get_by_role("link", name="Abmelden")).to_be_visible()
+    check_page(page, SHOTS, name)
 
 
 @pytest.fixture
@@ -134,7 +113,7 @@ def test_from_the_offer_to_the_first_teaching_day(page: Page, site, smtp_server,
     page.set_viewport_size({"width": 1280, "height": 900})
 
     # 1. she accepts her offer in the portal and becomes a participant
-    _login(page, site, "anna@bund.example")
+    login(page, site, "anna@bund.example")
     page.goto(site + "/meine-bewerbung/")
     expect(page.get_by_text("Die Auswahlkommission bietet Ihnen einen Platz")).to_be_visible()
     _check(page, "01-angebot")
@@ -213,7 +192,7 @@ def test_from_the_offer_to_the_first_teaching_day(page: Page, site, smtp_server,
     # 8. the lecturer, on a phone, marks her late from the run page's check-in list
     page.context.clear_cookies()
     page.set_viewport_size({"width": 390, "height": 844})
-    _login(page, site, "lena@uni.example")
+    login(page, site, "lena@uni.example")
     page.goto(site + "/lehre/")
     _check(page, "08-meine-lehre-390")
     # the same lecturer teaches module 1 in both cohorts: this cohort's run

@@ -7,38 +7,17 @@ import re
 from pathlib import Path
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
+from tests.e2e.browser import check_page, login
 from tests.factories import make_pdf
 
 pytestmark = pytest.mark.browser
-axe = Axe()
 SHOTS = Path("/tmp/shots-lecturing")  # noqa: S108 (screenshots for people to look at)
-WIDER = """() => [...document.querySelectorAll('body *')]
-  .filter(e => !e.closest('.kern-table-responsive'))
-  .filter(e => e.getBoundingClientRect().right > window.innerWidth + 1)
-  .map(e => e.tagName + '.' + e.className).slice(0, 5)"""
 
 
 def _check(page: Page, name: str, width: int):
-    bad = [
-        f"{v['id']}: {v['help']} {[n['target'] for n in v['nodes']][:2]}"
-        for v in axe.run(page).response["violations"]
-        if v["impact"] in {"serious", "critical"}
-    ]
-    assert bad == []
-    assert page.evaluate(WIDER) == []  # nothing sticks out sideways
-    SHOTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}-{width}.png"), full_page=True)
-
-
-def _login(page: Page, site: str, email: str):
-    page.goto(site + "/konto/login/")
-    page.get_by_label("E-Mail-Adresse").fill(email)
-    page.get_by_label("Passwort").fill("pw")
-    page.locator("main form button[type=submit]").click()
-    expect(page.get_by_role("link", name="Abmelden")).to_be_visible()
+    check_page(page, SHOTS, f"{name}-{width}")
 
 
 @pytest.mark.parametrize("width,height", [(390, 844), (1280, 900)])
@@ -73,7 +52,7 @@ def test_lecturer_uploads_and_participant_downloads(
     )
     services.enrol_participant(cohort, tara, application=application)
 
-    _login(page, site, dora.email)
+    login(page, site, dora.email)
     page.get_by_role("link", name="Meine Lehre").click()
     expect(page.locator("h1")).to_have_text("Meine Lehre")
     _check(page, "runs", width)
@@ -100,7 +79,7 @@ def test_lecturer_uploads_and_participant_downloads(
 
     page.get_by_role("link", name="Abmelden").click()
     page.locator("main form button[type=submit]").click()
-    _login(page, site, tara.email)
+    login(page, site, tara.email)
     page.get_by_role("link", name="Mein Programm").click()
     link = page.get_by_role("link", name="Folien Tag 1")
     expect(link).to_be_visible()

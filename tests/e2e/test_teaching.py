@@ -8,40 +8,18 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
+from tests.e2e.browser import check_page, login
 from tests.factories import delivered_link
 
 pytestmark = pytest.mark.browser
-axe = Axe()
 SHOTS = Path("/tmp/shots-teaching")  # noqa: S108 (screenshots for people to look at)
-# A wide table scrolls inside its own region (.kern-table-responsive); the page never does.
-WIDER = """() => [...document.querySelectorAll('body *')]
-  .filter(e => !e.closest('.kern-table-responsive'))
-  .filter(e => e.getBoundingClientRect().right > window.innerWidth + 1)
-  .map(e => e.tagName + '.' + e.className).slice(0, 5)"""
 
 
 def _check(page: Page, name: str, width: int):
-    bad = [
-        f"{v['id']}: {v['help']} {[n['target'] for n in v['nodes']][:2]}"
-        for v in axe.run(page).response["violations"]
-        if v["impact"] in {"serious", "critical"}
-    ]
-    assert bad == []
-    assert page.evaluate(WIDER) == []  # nothing sticks out sideways
-    SHOTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}-{width}.png"), full_page=True)
-
-
-def _login(page: Page, site: str, email: str):
-    page.goto(site + "/konto/login/")
-    page.get_by_label("E-Mail-Adresse").fill(email)
-    page.get_by_label("Passwort").fill("pw")
-    page.locator("main form button[type=submit]").click()
-    expect(page.get_by_role("link", name="Abmelden")).to_be_visible()
+    check_page(page, SHOTS, f"{name}-{width}")
 
 
 @pytest.mark.parametrize("width,height", [(390, 844), (1280, 900)])
@@ -73,7 +51,7 @@ def test_participant_names_supervisor_who_confirms_then_chooses_electives(
         capacities={four.pk: 12, five.pk: 12},
     )
 
-    _login(page, site, "tara@bund.example")
+    login(page, site, "tara@bund.example")
     page.get_by_role("link", name="Mein Programm").click()
     expect(page.locator("h1")).to_have_text("Mein Programm")
     expect(page.get_by_text("Willkommen, Tara Teil! Sie sind Teilnehmer:in im")).to_be_visible()
@@ -139,7 +117,7 @@ def test_participant_names_supervisor_who_confirms_then_chooses_electives(
     # staff see the release confirmed and the details, only for planning
     page.goto(site + "/konto/logout/")
     page.locator("main form button[type=submit]").click()
-    _login(page, site, "team@example.org")
+    login(page, site, "team@example.org")
     page.get_by_role("link", name="Lehrbetrieb").click()
     _check(page, "staff-lehrbetrieb", width)
     page.get_by_role("link", name=cohort.name).click()
@@ -199,7 +177,7 @@ def test_supervisor_declines_then_participant_names_her_again(
     expect(page.get_by_text("Sie haben die Freistellung von Tara Teil am")).to_be_visible()
     _check(page, "freistellung-abgelehnt", width)
 
-    _login(page, site, "tara@bund.example")
+    login(page, site, "tara@bund.example")
     page.goto(site + "/mein-programm/")
     expect(page.get_by_text("Dr. Vera Vorgesetzt hat Ihre Freistellung am")).to_be_visible()
     expect(page.get_by_text("Im März ist die Abteilung unterbesetzt.")).to_be_visible()
@@ -212,7 +190,7 @@ def test_supervisor_declines_then_participant_names_her_again(
 
     page.goto(site + "/konto/logout/")
     page.locator("main form button[type=submit]").click()
-    _login(page, site, "team@example.org")
+    login(page, site, "team@example.org")
     page.goto(site + f"/verwaltung/lehrbetrieb/{cohort.pk}/")
     expect(page.get_by_text("1 Freistellung ist noch nicht bestätigt.")).to_be_visible()
     page.goto(site + f"/verwaltung/lehrbetrieb/{cohort.pk}/wahlmodule/")
