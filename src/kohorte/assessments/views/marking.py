@@ -100,6 +100,10 @@ def submission_marking(request, pk, candidate):
     staff = is_staff_for(request.user, assessment)
     scheme = assessment.grading
     second = submission.status == Submission.Status.MARKED
+    # a disputed grade is settled by its two markers (or the programme's staff), no one else
+    may_agree = submission.status == Submission.Status.DISPUTED and (
+        staff or request.user.pk in {submission.first_marker_id, submission.second_marker_id}
+    )
     mark_form = MarkForm(scheme=scheme, second=second)
     agree_form = AgreeForm(scheme=scheme)
     change_form = ChangeForm(scheme=scheme)
@@ -122,7 +126,7 @@ def submission_marking(request, pk, candidate):
                     )
                     messages.success(request, _("Die Bewertung ist gespeichert."))
                     return redirect("assessments:submission", pk=pk, candidate=candidate)
-            elif action == "agree" and submission.status == Submission.Status.DISPUTED:
+            elif action == "agree" and may_agree:
                 form = agree_form = AgreeForm(request.POST, scheme=scheme)
                 if form.is_valid():
                     other = (
@@ -165,6 +169,7 @@ def submission_marking(request, pk, candidate):
             "show_names": staff or not assessment.anonymous,
             "staff": staff,
             "second": second,
+            "may_agree": may_agree,
             "first_grade": grading.display(submission.first_grade),
             "mark_form": mark_form,
             "agree_form": agree_form,
