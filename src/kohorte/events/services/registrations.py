@@ -165,6 +165,19 @@ def register_account(event: Event, *, user) -> Registration:
         refusal = registration_refusal(event, conf, kind)
         if refusal:
             raise ValidationError(refusal)
+        # an unconfirmed public registration under this address proves nothing (anyone can
+        # type any address): it gives way to the account, whose address is its own
+        for claim in Registration.objects.filter(
+            event=event, email__iexact=user.email, status=Registration.Status.PENDING
+        ):
+            set_registration_status(
+                claim,
+                Registration.Status.CANCELLED,
+                action="events.registration_superseded",
+                actor=user,
+                cancelled_at=timezone.now(),
+                confirm_token_hash=None,
+            )
         if Registration.objects.filter(
             event=event, email__iexact=user.email, status__in=Registration.ACTIVE
         ).exists():
