@@ -75,6 +75,9 @@ ACTION_LABELS = {
     "events.registration_requested": _("Anmeldung zu einer Veranstaltung (Adresse unbestätigt)"),
     "events.address_confirmed": _("Adresse für eine Veranstaltung bestätigt"),
     "events.registration_expired": _("unbestätigte Anmeldung zu einer Veranstaltung verfallen"),
+    "events.registration_superseded": _(
+        "unbestätigte Anmeldung zu einer Veranstaltung vom Konto der Person abgelöst"
+    ),
     "events.registration_cancelled": _("von einer Veranstaltung abgemeldet"),
     "events.moved_up": _("von der Warteliste nachgerückt"),
     "events.reminded": _("an eine Veranstaltung erinnert"),
