@@ -151,3 +151,23 @@ def test_list_pages_query_counts_do_not_grow(
     client.force_login(participant.user)
     assert _count(client, "/mein-programm/pruefungen/") == one_part
     assert "Projektarbeit" in client.get("/mein-programm/pruefungen/").content.decode()
+
+
+def test_marking_pages_speak_to_staff_and_say_when_grades_are_out(
+    client, assessment, participant, lecturer, team
+):
+    """The programme team sees every module's assessments (not "Ihrer Module"), and once the
+    grades are out the marking page says so instead of announcing the publication date."""
+    client.force_login(team)
+    page = client.get("/bewertung/").content.decode()
+    assert "Prüfungsleistungen aller Module" in page
+    assert "Prüfungsleistungen Ihrer Module" not in page
+    client.force_login(lecturer)
+    assert "Prüfungsleistungen Ihrer Module" in client.get("/bewertung/").content.decode()
+
+    services.submit_work(assessment, participant, pdf(), actor=participant.user, declared=True)
+    services.record_mark(assessment, participant, actor=lecturer, grade="1,7", feedback="Gut.")
+    services.publish_grades(assessment, actor=team)
+    page = client.get(f"/bewertung/{assessment.pk}/").content.decode()
+    assert "Die Noten sind veröffentlicht." in page
+    assert "Die Noten werden am" not in page

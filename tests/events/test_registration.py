@@ -235,3 +235,15 @@ def test_calendar_feed_contains_exactly_registered_talks(
     cal = Calendar.from_ical(response.content)
     uids = sorted(str(e["UID"]) for e in cal.walk("VEVENT") if str(e["UID"]).startswith("event-"))
     assert uids == [f"event-{talk.uid}@kohorte"]
+
+
+def test_past_event_says_it_took_place_without_the_join_link(talk, participant, client):
+    """After the event the registered person reads that it took place, not how to join."""
+    services.register_account(talk, user=participant.user)
+    talk.starts_at -= timedelta(days=10)
+    talk.ends_at -= timedelta(days=10)
+    talk.save()
+    client.force_login(participant.user)
+    page = client.get(f"/veranstaltungen/{talk.uid}/").content.decode()
+    assert "Sie waren angemeldet; die Veranstaltung hat bereits stattgefunden." in page
+    assert ONLINE not in page and "Sie sind angemeldet." not in page

@@ -64,3 +64,17 @@ def test_staff_save_settings_audited_without_the_link(talk, staff_user, client):
     entry = AuditLog.objects.filter(action="events.settings_saved").get()
     assert "meet.example.org" not in str(entry.data)
     assert entry.data["after"]["online_url"] is True
+
+
+def test_settings_form_says_who_may_register_and_where_links_appear(talk, staff_user, client):
+    client.force_login(staff_user)
+    page = client.get(f"/verwaltung/veranstaltungen/{talk.pk}/").content.decode()
+    for text in (
+        "Teilnehmer:innen können sich anmelden",
+        "Alumni können sich anmelden",
+        "Die Öffentlichkeit kann sich anmelden",
+        "Externe bestätigen ihre E-Mail-Adresse, bevor ihr Platz gilt.",
+        "Link zu den Folien",
+        "Erscheint nach der Veranstaltung auf ihrer Seite und im Archiv.",
+    ):
+        assert text in page, text

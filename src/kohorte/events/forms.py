@@ -22,3 +22,16 @@ class EventSettingsForm(forms.ModelForm):
             "slides_url",
             "recording_url",
         ]
+        # The model's short names ("Alumni", "Folien") say too little on the form itself.
+        labels = {
+            "open_to_participants": _("Teilnehmer:innen können sich anmelden"),
+            "open_to_alumni": _("Alumni können sich anmelden"),
+            "open_to_public": _("Die Öffentlichkeit kann sich anmelden"),
+            "slides_url": _("Link zu den Folien"),
+            "recording_url": _("Link zur Aufzeichnung"),
+        }
+        help_texts = {
+            "open_to_public": _("Externe bestätigen ihre E-Mail-Adresse, bevor ihr Platz gilt."),
+            "slides_url": _("Erscheint nach der Veranstaltung auf ihrer Seite und im Archiv."),
+            "recording_url": _("Erscheint nach der Veranstaltung auf ihrer Seite und im Archiv."),
+        }

@@ -15,6 +15,7 @@ from kohorte.assessments.access import (
     get_submission,
     is_staff_for,
     marker_assessments,
+    staff_cohort_ids,
 )
 from kohorte.assessments.forms import AgreeForm, ChangeForm, ExtensionForm, MarkForm
 from kohorte.assessments.models import Submission
@@ -38,7 +39,10 @@ def marking_list(request):
         and not request.user.memberships.filter(role__in=["lecturer", "staff"]).exists()
     ):
         raise Http404
-    return render(request, "assessments/marking_list.html", {"assessments": assessments})
+    is_staff = staff_cohort_ids(request.user).exists()
+    return render(
+        request, "assessments/marking_list.html", {"assessments": assessments, "is_staff": is_staff}
+    )
 
 
 @login_required
