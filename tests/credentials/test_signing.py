@@ -14,7 +14,7 @@ from pyhanko.sign.validation import (
 )
 
 from kohorte.credentials import issuer
-from kohorte.credentials.signing import IssuerNotConfigured, sign_pdf
+from kohorte.credentials.signing import IssuerNotConfigured, outside_event_loop, sign_pdf
 
 
 def _validate(data: bytes, ca, *, with_dss: bool = True):
@@ -26,7 +26,8 @@ def _validate(data: bytes, ca, *, with_dss: bool = True):
     if not with_dss:
         dss = DocumentSecurityStore(writer=None)
     (signature,) = reader.embedded_signatures
-    return signature, validate_pdf_signature(signature, dss.as_validation_context(kwargs))
+    context = dss.as_validation_context(kwargs)
+    return signature, outside_event_loop(validate_pdf_signature, signature, context)
 
 
 def test_signature_validates_with_pyhanko_library_against_the_local_ca(signed_pdf, ca_cert):
@@ -193,3 +194,15 @@ def test_production_pkcs12_file_signs(issuer_dir, settings, plain_pdf, ca_cert):
     settings.KOHORTE_ISSUER_PKCS12_PASSWORD = "falsch"
     with pytest.raises(IssuerNotConfigured, match="KOHORTE_ISSUER_PKCS12 cannot be read"):
         sign_pdf(plain_pdf, reason="Z", location="B")
+
+
+def test_signing_works_where_an_event_loop_already_runs(issuer_dir, plain_pdf, ca_cert):
+    """pyHanko's synchronous API starts its own event loop; inside a running one (an async view,
+    or Playwright's synchronous API earlier in a test session) it used to raise."""
+    import asyncio
+
+    async def in_a_loop():
+        return sign_pdf(plain_pdf, reason="Zertifikat", location="Berlin")
+
+    _signature, status = _validate(asyncio.run(in_a_loop()), ca_cert)
+    assert status.intact and status.valid and status.trusted

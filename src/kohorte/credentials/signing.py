@@ -15,8 +15,10 @@ more class with the same three methods, returning one of pyHanko's other signers
 ``async_sign_raw`` calls the service), plus a branch in ``get_signer()``: no caller changes.
 """
 
+import asyncio
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from io import BytesIO
 from pathlib import Path
@@ -177,6 +179,18 @@ def _crl_files() -> list[str]:
     return list(settings.KOHORTE_ISSUER_CRLS)
 
 
+def outside_event_loop[T](function: Callable[..., T], *args, **kwargs) -> T:
+    """Call one of pyHanko's synchronous functions, which run their own event loop
+    (``asyncio.run``). Where this thread already runs a loop (an async view; Playwright's
+    synchronous API in a test session), that is refused, so the call goes to a worker thread."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return function(*args, **kwargs)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(function, *args, **kwargs).result()
+
+
 def sign_pdf(
     pdf_bytes: bytes, *, reason: str, location: str, signer: Signer | None = None
 ) -> bytes:
@@ -200,5 +214,6 @@ def sign_pdf(
     )
     writer = IncrementalPdfFileWriter(BytesIO(pdf_bytes))
     output = BytesIO()
-    signers.PdfSigner(metadata, signer=signer.pdf_signer()).sign_pdf(writer, output=output)
+    pdf_signer = signers.PdfSigner(metadata, signer=signer.pdf_signer())
+    outside_event_loop(pdf_signer.sign_pdf, writer, output=output)
     return output.getvalue()
