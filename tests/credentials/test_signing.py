@@ -200,9 +200,13 @@ def test_signing_works_where_an_event_loop_already_runs(issuer_dir, plain_pdf, c
     """pyHanko's synchronous API starts its own event loop; inside a running one (an async view,
     or Playwright's synchronous API earlier in a test session) it used to raise."""
     import asyncio
+    from concurrent.futures import ThreadPoolExecutor
 
     async def in_a_loop():
         return sign_pdf(plain_pdf, reason="Zertifikat", location="Berlin")
 
-    _signature, status = _validate(asyncio.run(in_a_loop()), ca_cert)
+    # a thread of its own: this one may already run Playwright's loop
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        signed = pool.submit(asyncio.run, in_a_loop()).result()
+    _signature, status = _validate(signed, ca_cert)
     assert status.intact and status.valid and status.trusted
