@@ -242,14 +242,17 @@ class Summary:
 
 
 def attendance_summaries(
-    cohort, threshold: int | None, *, participation=None
+    cohort, threshold: int | None, *, participation=None, run=None
 ) -> dict[int, Summary]:
     """Per participation of ``cohort`` (or only ``participation``): the rate per module run
-    and overall (one query)."""
+    and overall (one query). With ``run``, only that run's days are read (``overall`` is then
+    that run's rate too)."""
     summaries: dict[int, Summary] = {}
     marks = Attendance.objects.filter(participation__cohort=cohort)
     if participation is not None:
         marks = marks.filter(participation=participation)
+    if run is not None:
+        marks = marks.filter(session__run=run)
     rows = marks.values_list("participation_id", "session__run_id", "status")
     for participation_id, run_id, status in rows:
         summary = summaries.setdefault(participation_id, Summary(Rate(threshold=threshold)))

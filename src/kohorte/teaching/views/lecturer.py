@@ -47,7 +47,7 @@ def run(request, run_id):
         status = 400
     participants = list(queries.run_participants(module_run))
     threshold, assumption = services.attendance_threshold(module_run.cohort)
-    summaries = services.attendance_summaries(module_run.cohort, threshold)
+    summaries = services.attendance_summaries(module_run.cohort, threshold, run=module_run)
     for participant in participants:
         summary = summaries.get(participant.pk)
         participant.attendance = summary.by_run.get(module_run.pk) if summary else None
