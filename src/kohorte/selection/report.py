@@ -2,13 +2,11 @@
 score distributions, reliability, and every departure from the proposal with its reason."""
 
 from collections import Counter
-from pathlib import Path
 
-from django.conf import settings
-from django.template.loader import render_to_string
 from django.utils import timezone
 
 from kohorte.admissions.models import Application, AuthorityKind, FederalLevel, Gender
+from kohorte.core.pdf import render_pdf
 from kohorte.selection.models import Decision, SelectionSettings
 from kohorte.selection.portal import waitlist_order
 from kohorte.selection.ranking import ranking_rows
@@ -86,8 +84,4 @@ def report_context(cohort, viewer=None) -> dict:
 
 
 def report_pdf(cohort, viewer=None) -> bytes:
-    from weasyprint import HTML
-
-    html = render_to_string("selection/report.html", report_context(cohort, viewer))
-    fonts = Path(settings.NODE_MODULES_DIR) / "@kern-ux" / "native" / "dist" / "fonts"
-    return HTML(string=html, base_url=str(fonts)).write_pdf(pdf_variant="pdf/ua-1")
+    return render_pdf("selection/report.html", report_context(cohort, viewer))
