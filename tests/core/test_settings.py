@@ -60,6 +60,11 @@ def test_kohorte_check_fails_before_migrate_and_passes_after(tmp_path):
     after = _run(["check"], **env)
     assert after.returncode == 0, after.stdout
     assert "all migrations applied" in after.stdout and "data folder" in after.stdout
+    assert "ok   no certificate issuer: " in after.stdout  # not a failure outside production
+    assert _run(["setup-issuer"], **env).returncode == 0
+    issued = _run(["check"], **env)
+    assert issued.returncode == 0, issued.stdout
+    assert "ok   certificate issuer " in issued.stdout and "valid until" in issued.stdout
 
 
 def test_kohorte_check_reports_unreachable_database(tmp_path):

@@ -82,6 +82,35 @@ def run_checks(say: Callable[[str], None]) -> bool:
         report(True, f"sender address {settings.DEFAULT_FROM_EMAIL}")
     except ValidationError:
         report(False, f"KOHORTE_MAIL_FROM is not a valid address: {settings.DEFAULT_FROM_EMAIL!r}")
+    _check_issuer(report, production=settings.PRODUCTION)
     if os.environ.get("KOHORTE_ENV") == "production" and not os.environ.get("SECRET_KEY"):
         report(False, "SECRET_KEY is not set")
     return ok
+
+
+def _check_issuer(report: Callable[[bool, str], None], *, production: bool) -> None:
+    """Certificates and transcripts are signed: without an issuer nothing can be issued."""
+    import datetime as dt
+
+    from kohorte.credentials.signing import IssuerNotConfigured, get_signer
+
+    try:
+        signer = get_signer(refresh_crl=False)
+    except IssuerNotConfigured as exc:
+        report(not production, f"no certificate issuer: {exc}")
+        return
+    cert = signer.pdf_signer().signing_cert
+    if cert is None:  # a remote signer may not know its certificate in advance
+        report(True, "certificate issuer configured")
+        return
+    expires = cert["tbs_certificate"]["validity"]["not_after"].native
+    days = (expires - dt.datetime.now(dt.UTC)).days
+    subject = cert.subject.human_friendly
+    if days < 0:
+        report(False, f"the issuer certificate ({subject}) expired on {expires:%Y-%m-%d}")
+    else:
+        report(
+            days >= 30,
+            f"certificate issuer {subject}, valid until {expires:%Y-%m-%d}"
+            + ("" if days >= 30 else f": renew it within {days} days"),
+        )
