@@ -447,3 +447,27 @@ def test_staff_participants_page_marks_who_is_below(
     assert "1 Teilnehmer:in liegt unter der Mindestanwesenheit." in body
     assert "100 % (2 von 2 Tagen)" in body and "0 % (0 von 1 Tagen)" in body
     assert body.count("kern-badge--danger") == 1
+
+
+def test_room_code_is_not_linked_for_a_past_day(client, lecturer, participant, today_run):
+    client.force_login(lecturer)
+    for session in today_run.sessions.order_by("date"):
+        page = client.get(_list_url(session)).content.decode()
+        linked = f'href="/anwesenheit/{today_run.pk}/{session.pk}/code/"' in page
+        assert linked == (session.date >= timezone.localdate()), session.date
+        assert "von 1 Teilnehmer:in erfasst." in page
+
+
+def test_a_list_without_participants_does_not_count_zero_of_zero(client, lecturer, day):
+    client.force_login(lecturer)
+    page = client.get(_list_url(day)).content.decode()
+    assert "Keine Teilnehmer:innen in diesem Modul." in page
+    assert "von 0" not in page
+
+
+def test_run_page_links_no_room_code_for_a_past_day(client, lecturer, today_run):
+    client.force_login(lecturer)
+    page = client.get(f"/lehre/{today_run.pk}/").content.decode()
+    for session in today_run.sessions.all():
+        linked = f'href="/anwesenheit/{today_run.pk}/{session.pk}/code/"' in page
+        assert linked == (session.date >= timezone.localdate()), session.date

@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.db.models import Count, Q
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kohorte.catalog.models import Session
@@ -63,6 +64,7 @@ def run(request, run_id):
             "cohort": module_run.cohort,
             "program": module_run.cohort.program,
             "sessions": Session.objects.filter(run=module_run).order_by("date", "starts_at"),
+            "today": timezone.localdate(),
             "threshold": threshold,
             "assumption": assumption,
             "lecturers": module_run.lecturers.all(),
