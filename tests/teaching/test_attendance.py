@@ -471,3 +471,10 @@ def test_run_page_links_no_room_code_for_a_past_day(client, lecturer, today_run)
     for session in today_run.sessions.all():
         linked = f'href="/anwesenheit/{today_run.pk}/{session.pk}/code/"' in page
         assert linked == (session.date >= timezone.localdate()), session.date
+
+
+def test_programme_page_offers_the_code_form_only_on_a_teaching_day(client, participant, today_run):
+    client.force_login(participant.user)
+    assert "Heute eintragen" in client.get("/mein-programm/").content.decode()
+    today_run.sessions.filter(date=timezone.localdate()).delete()
+    assert "Heute eintragen" not in client.get("/mein-programm/").content.decode()

@@ -7,10 +7,11 @@ from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from kohorte.catalog.models import Module
+from kohorte.catalog.models import Module, Session
 from kohorte.teaching import queries, services
 from kohorte.teaching.access import get_participation_for_user
 from kohorte.teaching.forms import (
@@ -138,6 +139,11 @@ def programme(request):
             "details_form": details_form,
             "places": participation.elective_places.select_related("run__module"),
             "checkin_form": CheckinCodeForm(),
+            # The code form only on a day she has teaching: otherwise there is nothing to enter.
+            "teaching_today": Session.objects.filter(
+                run__in=services.personal_runs(participation).values("pk"),
+                date=timezone.localdate(),
+            ).exists(),
             "threshold": threshold,
             "assumption": assumption,
             "attendance_rows": attendance_rows,
