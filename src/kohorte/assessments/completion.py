@@ -20,6 +20,7 @@ Verdicts:
 - on track: everything else.
 """
 
+import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -91,6 +92,11 @@ class Judgement:
 
 def _when(moment: datetime) -> str:
     return formats.date_format(timezone.localtime(moment), "DATETIME_FORMAT")
+
+
+def _percent(value: float) -> str:
+    """Rounded down to one decimal, so a rate below the threshold never reads as equal to it."""
+    return floatformat(math.floor(value * 10) / 10, -1)
 
 
 def _kind(module: ModuleFacts) -> str:
@@ -232,15 +238,15 @@ def judge(
         about.append(None)
     if result.attendance_short:
         missing.append(
-            _("Die Anwesenheit liegt bei %(actual).0f %%, unter der Schwelle von %(min)d %%.")
-            % {"actual": attendance_percent, "min": attendance_threshold}
+            _("Die Anwesenheit liegt bei %(actual)s %%, unter der Schwelle von %(min)d %%.")
+            % {"actual": _percent(attendance_percent), "min": attendance_threshold}
         )
         about.append(None)
     done = [done_sentence(ms) for ms in states if ms.state == State.PASSED]
     if attendance_percent is not None and not result.attendance_short:
         done.append(
-            _("Anwesenheit %(actual).0f %% (Schwelle %(min)d %%).")
-            % {"actual": attendance_percent, "min": attendance_threshold}
+            _("Anwesenheit %(actual)s %% (Schwelle %(min)d %%).")
+            % {"actual": _percent(attendance_percent), "min": attendance_threshold}
         )
     if result.ects:
         done.append(_("%(ects)s ECTS-Punkte erreicht.") % {"ects": floatformat(result.ects, -1)})
