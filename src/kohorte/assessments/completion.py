@@ -354,12 +354,14 @@ def standings(cohort, participations=None, *, now=None) -> list[Standing]:
     allocated = ElectiveRound.objects.filter(
         cohort=cohort, status=ElectiveRound.Status.ALLOCATED
     ).exists()
+    # the electives a person takes: their places; before the lottery also their choices
     electives: dict[int, set[int]] = defaultdict(set)
-    source = ElectivePlace if allocated else ElectiveChoice
-    for pid, run_id in source.objects.filter(participation__in=participations).values_list(
-        "participation_id", "run_id"
-    ):
-        electives[pid].add(run_id)
+    sources = [ElectivePlace] if allocated else [ElectivePlace, ElectiveChoice]
+    for source in sources:
+        for pid, run_id in source.objects.filter(participation__in=participations).values_list(
+            "participation_id", "run_id"
+        ):
+            electives[pid].add(run_id)
     summaries = attendance_summaries(cohort, threshold)
     decisions = {
         c.participation_id: c
