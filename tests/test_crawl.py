@@ -354,6 +354,8 @@ STAFF_PAGES = {
     "selection:application",
     "selection:decisions",
     "selection:offers",
+    "assessments_progress:matrix",
+    "assessments_progress:person",
 }
 REACHED: dict[str, set[str]] = defaultdict(set)  # language -> view names reached
 
@@ -478,6 +480,7 @@ def test_crawl_every_page_every_role_both_languages(client, demo):
                 "/mein-programm/",
                 "/mein-programm/anwesenheit/",
                 "/mein-programm/pruefungen/",
+                "/mein-programm/fortschritt/",
             ],
         ),
         "lecturer": ("dozentin@example.org", ["/", "/lehre/", "/lehre/kalender/", "/bewertung/"]),
