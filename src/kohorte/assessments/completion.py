@@ -63,6 +63,14 @@ VERDICT_LABELS = {
 }
 
 
+BADGES = {
+    Verdict.COMPLETED: "success",
+    Verdict.MET: "info",
+    Verdict.AT_RISK: "warning",
+    Verdict.CANNOT: "danger",
+}
+
+
 @dataclass(frozen=True)
 class ModuleState:
     """One module for one person: its state, and for sentences the grade, deadline, attempt."""
@@ -181,9 +189,11 @@ def judge(
     attendance_threshold: int,
     attendance_percent: float | None,
     decided: bool = False,
+    sentences: bool = True,
 ) -> Judgement:
     """The verdict and the sentences for one person whose modules are in ``states`` (one per
-    module of the cohort)."""
+    module of the cohort). ``sentences=False`` leaves ``done`` and ``missing`` empty (the
+    matrix shows no sentences; a cohort's worth of them costs time)."""
     modules = [ms.module for ms in states]
     taken_electives = {
         ms.module.id for ms in states if not ms.module.mandatory and ms.state != State.NOT_TAKEN
@@ -207,8 +217,20 @@ def judge(
     by_id = {ms.module.id: ms for ms in states}
     missing: list[str] = []
     about: list[int | None] = []
+    done: list[str] = []
     gap_modules = [by_id[pk] for pk in result.unpassed_required]
-    for ms in gap_modules:
+    if result.electives_missing:
+        gap_modules += [
+            ms
+            for ms in states
+            if ms.module.id in taken_electives
+            and ms.module.id not in result.required_ids
+            and ms.state != State.PASSED
+        ]
+    verdict = _verdict(result, best, gap_modules, decided)
+    if not sentences:
+        return Judgement(verdict, result, done, missing, about)
+    for ms in gap_modules[: len(result.unpassed_required)]:
         missing.append(module_sentence(ms))
         about.append(ms.module.id)
     if result.electives_missing:
@@ -221,15 +243,9 @@ def judge(
             % {"count": result.electives_missing}
         )
         about.append(None)
-        for ms in states:
-            if (
-                ms.module.id in taken_electives
-                and ms.module.id not in result.required_ids
-                and ms.state != State.PASSED
-            ):
-                gap_modules.append(ms)
-                missing.append(module_sentence(ms))
-                about.append(ms.module.id)
+        for ms in gap_modules[len(result.unpassed_required) :]:
+            missing.append(module_sentence(ms))
+            about.append(ms.module.id)
     if result.ects_short:
         missing.append(
             _("Erreicht sind %(ects)s von %(min)s ECTS-Punkten.")
@@ -242,7 +258,7 @@ def judge(
             % {"actual": _percent(attendance_percent), "min": attendance_threshold}
         )
         about.append(None)
-    done = [done_sentence(ms) for ms in states if ms.state == State.PASSED]
+    done += [done_sentence(ms) for ms in states if ms.state == State.PASSED]
     if attendance_percent is not None and not result.attendance_short:
         done.append(
             _("Anwesenheit %(actual)s %% (Schwelle %(min)d %%).")
@@ -250,17 +266,19 @@ def judge(
         )
     if result.ects:
         done.append(_("%(ects)s ECTS-Punkte erreicht.") % {"ects": floatformat(result.ects, -1)})
-    if decided:
-        verdict = Verdict.COMPLETED
-    elif result.met:
-        verdict = Verdict.MET
-    elif not best.met:
-        verdict = Verdict.CANNOT
-    elif result.attendance_short or any(ms.state in RISKY for ms in gap_modules):
-        verdict = Verdict.AT_RISK
-    else:
-        verdict = Verdict.ON_TRACK
     return Judgement(verdict, result, done, missing, about)
+
+
+def _verdict(result, best, gap_modules, decided) -> Verdict:
+    if decided:
+        return Verdict.COMPLETED
+    if result.met:
+        return Verdict.MET
+    if not best.met:
+        return Verdict.CANNOT
+    if result.attendance_short or any(ms.state in RISKY for ms in gap_modules):
+        return Verdict.AT_RISK
+    return Verdict.ON_TRACK
 
 
 # --- reading a cohort ------------------------------------------------------------------------
@@ -288,6 +306,11 @@ class Standing:
     def verdict(self) -> Verdict:
         return self.judgement.verdict
 
+    @property
+    def badge(self) -> str:
+        """The KERN badge modifier of the verdict ("" for on track: plain text)."""
+        return BADGES.get(self.verdict, "")
+
 
 def _cell_words(ms: ModuleState) -> str:
     if ms.state == State.PASSED:
@@ -313,9 +336,10 @@ def _cell_words(ms: ModuleState) -> str:
     return _("keine Prüfung ausgeschrieben")
 
 
-def standings(cohort, participations=None, *, now=None) -> list[Standing]:
+def standings(cohort, participations=None, *, now=None, sentences=True) -> list[Standing]:
     """The standing of every participant of ``cohort`` (or of ``participations``, a queryset of
-    it), in a constant number of queries whatever the number of people."""
+    it), in a constant number of queries whatever the number of people. ``sentences=False``:
+    verdicts and cells only (the matrix, the bulk decision)."""
     from kohorte.assessments.models import Assessment, Completion, Extension, Submission
     from kohorte.assessments.results import module_results
     from kohorte.catalog.completion import rule_modules
@@ -368,6 +392,7 @@ def standings(cohort, participations=None, *, now=None) -> list[Standing]:
         for c in Completion.objects.current().filter(participation__in=participations)
     }
     out = []
+    words: dict[tuple, str] = {}  # the same words for the same state: translated once
     for person in people:
         own = results.get(person.pk, {})
         states = []
@@ -385,7 +410,10 @@ def standings(cohort, participations=None, *, now=None) -> list[Standing]:
                 now=now,
             )
             states.append(ms)
-            cells.append(Cell(run.pk, ms.state, _cell_words(ms), ms.grade))
+            key = (ms.state, ms.grade, ms.due)
+            if key not in words:
+                words[key] = _cell_words(ms)
+            cells.append(Cell(run.pk, ms.state, words[key], ms.grade))
         summary = summaries.get(person.pk)
         rate = summary.overall if summary else Rate(threshold=threshold)
         judgement = judge(
@@ -397,6 +425,7 @@ def standings(cohort, participations=None, *, now=None) -> list[Standing]:
             attendance_threshold=threshold,
             attendance_percent=rate.rate,
             decided=person.pk in decisions,
+            sentences=sentences,
         )
         out.append(Standing(person, judgement, cells, rate, decisions.get(person.pk)))
     return out

@@ -100,7 +100,7 @@ def decide_completions(cohort, *, actor) -> int:
     """Record "completed" for everyone in ``cohort`` who meets the rule and has no current
     decision (one audit row and one mail each); return how many."""
     with transaction.atomic():
-        due = [s for s in standings(cohort) if s.verdict == Verdict.MET]
+        due = [s for s in standings(cohort, sentences=False) if s.verdict == Verdict.MET]
         for s in due:
             _create(
                 s.participation,

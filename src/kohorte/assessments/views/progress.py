@@ -7,11 +7,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from kohorte.assessments import services
-from kohorte.assessments.completion import VERDICT_LABELS, Verdict, standing, standings
+from kohorte.assessments.completion import Verdict, standing, standings
 from kohorte.assessments.models import Completion
 from kohorte.catalog.models import CompletionRule
 from kohorte.core.access import login_and
@@ -95,7 +96,7 @@ def matrix(request, cohort_id):
             _("Abschluss festgestellt für %(count)d Teilnehmer:innen.") % {"count": count},
         )
         return redirect("assessments_progress:matrix", cohort_id=cohort.pk)
-    everyone = standings(cohort)
+    everyone = standings(cohort, sentences=False)
     counts = {key: sum(1 for s in everyone if s.verdict in v) for key, (_l, v) in FILTERS.items()}
     shown = request.GET.get("zeigen", "")
     rows = everyone
@@ -118,7 +119,7 @@ def matrix(request, cohort_id):
             "shown_label": FILTERS[shown][0] if shown else "",
             "meets": counts["regel-erfuellt"],
             "confirm": request.GET.get("bestaetigen") == "1" and counts["regel-erfuellt"] > 0,
-            "verdict_labels": VERDICT_LABELS,
+            "person_base": reverse("assessments_progress:matrix", kwargs={"cohort_id": cohort.pk}),
         },
     )
 
