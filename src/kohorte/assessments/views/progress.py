@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from kohorte.assessments import services
 from kohorte.assessments.completion import Verdict, standing, standings
@@ -93,7 +93,12 @@ def matrix(request, cohort_id):
         count = services.decide_completions(cohort, actor=request.user)
         messages.success(
             request,
-            _("Abschluss festgestellt für %(count)d Teilnehmer:innen.") % {"count": count},
+            ngettext(
+                "Abschluss festgestellt für %(count)d Teilnehmer:in.",
+                "Abschluss festgestellt für %(count)d Teilnehmer:innen.",
+                count,
+            )
+            % {"count": count},
         )
         return redirect("assessments_progress:matrix", cohort_id=cohort.pk)
     everyone = standings(cohort, sentences=False)
