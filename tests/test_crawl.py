@@ -445,7 +445,6 @@ def offer_link() -> str | None:
 
 def test_crawl_every_page_every_role_both_languages(client, demo):
     from kohorte.accounts.models import User
-
     from kohorte.teaching.models import Participation
 
     code_re = _words(sorted(codes(), key=len, reverse=True))

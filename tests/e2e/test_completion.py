@@ -55,7 +55,7 @@ def _world(django_user_model):
         people[first] = p
         passed = [*mandatory, elective]
         if first == "Tara":
-            passed = passed[:-2] + [elective]  # the last mandatory paper is still open
+            passed = [*passed[:-2], elective]  # the last mandatory paper is still open
         if first == "Dana":
             passed = passed[:2]
         for run in passed:

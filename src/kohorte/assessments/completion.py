@@ -171,8 +171,15 @@ def module_sentence(ms: ModuleState) -> str:
     )
 
 
+def _graded(ms: ModuleState) -> bool:
+    """A grade worth naming: on the German scale (not "bestanden" of passed/failed)."""
+    return bool(ms.grade) and ms.grade != _("bestanden")
+
+
 def done_sentence(ms: ModuleState) -> str:
     words = {"kind": _kind(ms.module), "title": ms.module.title, "grade": ms.grade}
+    if not _graded(ms):
+        return _("%(kind)s „%(title)s“ bestanden.") % words
     return _("%(kind)s „%(title)s“ bestanden (%(grade)s).") % words
 
 
@@ -314,18 +321,20 @@ class Standing:
 
 def _cell_words(ms: ModuleState) -> str:
     if ms.state == State.PASSED:
+        if not _graded(ms):
+            return _("bestanden")
         return _("bestanden (%(grade)s)") % {"grade": ms.grade}
     if ms.state == State.FAILED_RESIT:
         if ms.due is not None:
             return _("nicht bestanden, Wiederholung bis %(due)s") % {
-                "due": formats.date_format(timezone.localtime(ms.due), "SHORT_DATE_FORMAT")
+                "due": formats.date_format(timezone.localtime(ms.due), "DATE_FORMAT")
             }
         return _("nicht bestanden, Wiederholung möglich")
     if ms.state == State.FAILED_FINAL:
         return _("endgültig nicht bestanden")
     if ms.state == State.OPEN:
         return _("offen bis %(due)s") % {
-            "due": formats.date_format(timezone.localtime(ms.due), "SHORT_DATE_FORMAT")
+            "due": formats.date_format(timezone.localtime(ms.due), "DATE_FORMAT")
         }
     if ms.state == State.OVERDUE:
         return _("Frist verpasst")

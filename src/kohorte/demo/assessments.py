@@ -232,7 +232,7 @@ def _completions(cohort, staff, *, exclude) -> None:
     )
     for completion in rows:
         log_action(
-            "assessments.completion_decided",
+            "assessments.completed",
             actor=staff,
             target=completion.participation,
             data={"completion": completion.pk, "rule_met": True, "reason": "", "bulk": True},

@@ -1,7 +1,7 @@
 """The formal decision "completed": singly (against the rule only with a reason), in bulk for
 everyone who meets the rule, and its withdrawal.
 
-The bulk decision writes one audit row per person (``assessments.completion_decided`` with
+The bulk decision writes one audit row per person (``assessments.completed`` with
 ``"bulk": true``), so that each participant's history shows their own decision, and a mail
 goes to each of them."""
 
@@ -58,7 +58,7 @@ def _create(participation, *, actor, rule_met, ects, reason, bulk) -> Completion
     except IntegrityError as error:  # a current decision exists (a concurrent click)
         raise ValidationError(ALREADY, code="decided") from error
     log_action(
-        "assessments.completion_decided",
+        "assessments.completed",
         actor=actor,
         target=participation,
         data={"completion": completion.pk, "rule_met": rule_met, "reason": reason, "bulk": bulk},
