@@ -616,3 +616,65 @@ def test_assessment_writes_are_refused_to_others(client, assessment_world):
         )
         assert response.status_code == 404, role
     assert Submission.objects.get(assessment__task=SECRET).grade == "passed"
+
+
+# --- completion and progress (issue 14 item 4) ----------------------------------------------
+
+
+@pytest.mark.parametrize("role", ASSESSMENT_ROLES)
+def test_completion_urls_for_every_role(client, assessment_world, role):
+    from kohorte.teaching.models import Participation
+
+    world = assessment_world
+    mine = Participation.objects.get(user=world["users"]["owner"])
+    cohort = mine.cohort
+    progress = "/mein-programm/fortschritt/"
+    matrix = f"/verwaltung/abschluss/{cohort.pk}/"
+    person = f"/verwaltung/abschluss/{cohort.pk}/{mine.pk}/"
+    if role != "anonymous":
+        client.force_login(world["users"][role])
+    allowed = {
+        "owner": {progress},
+        "participant": {progress},
+        "staff": {matrix, person},
+    }.get(role, set())
+    for url in [progress, matrix, person]:
+        response = client.get(url)
+        if url in allowed:
+            assert response.status_code == 200, (role, url)
+            body = response.content.decode()
+            if role == "participant":
+                _assert_no_leak(response, world["users"]["owner"])
+            if role == "staff":
+                assert "Olga Eigentum" in body
+            continue
+        if role == "anonymous":
+            assert response.status_code == 302 and "/login/" in response["Location"], url
+            continue
+        assert response.status_code == 404, (role, url, response.status_code)
+        _assert_no_leak(response, world["users"]["owner"])
+        if url != progress:
+            absent = url.replace(f"/{cohort.pk}/", "/999999/", 1)
+            missing = client.get(absent)
+            assert missing.status_code == 404, absent
+            assert _without_nonce(missing, absent) == _without_nonce(response, url), url
+    if role == "staff":  # another cohort's person under this cohort's id: the same 404
+        other = Participation.objects.get(user=world["users"]["participant"])
+        assert client.get(f"/verwaltung/abschluss/{cohort.pk}/{other.pk}/").status_code == 404
+        assert client.get(f"/verwaltung/abschluss/{cohort.pk}/999999/").status_code == 404
+
+
+def test_completion_writes_are_refused_to_others(client, assessment_world):
+    from kohorte.assessments.models import Completion
+    from kohorte.teaching.models import Participation
+
+    world = assessment_world
+    mine = Participation.objects.get(user=world["users"]["owner"])
+    matrix = f"/verwaltung/abschluss/{mine.cohort_id}/"
+    person = f"{matrix}{mine.pk}/"
+    for role in ["owner", "participant", "lecturer", "other_lecturer", "other_staff", "reviewer"]:
+        client.force_login(world["users"][role])
+        assert client.post(matrix, {"action": "decide_all"}).status_code == 404, role
+        response = client.post(person, {"action": "decide", "reason": "weil"})
+        assert response.status_code == 404, role
+    assert not Completion.objects.exists()

@@ -56,3 +56,25 @@ register(
         },
     )
 )
+
+register(
+    MailEvent(
+        key="assessments.completion_decided",
+        label=_("Abschluss festgestellt (an die Teilnehmer:in)"),
+        category=Category.TRANSACTIONAL,
+        placeholders={
+            **RECIPIENT,
+            **PROGRAM,
+            "ects": Placeholder(_("ECTS-Punkte insgesamt"), "15"),
+            "completed_on": Placeholder(_("Datum des Abschlusses"), "5. Januar 2027"),
+        },
+        subject={
+            "de": "Sie haben „{{ program_title }}“ abgeschlossen",
+            "en": "You have completed “{{ program_title }}”",
+        },
+        body={
+            "de": "Guten Tag {{ recipient_name }},\n\nwir freuen uns, Ihnen mitzuteilen: Sie haben das Programm „{{ program_title }}“ ({{ cohort_name }}) am {{ completed_on }} erfolgreich abgeschlossen, mit insgesamt {{ ects }} ECTS-Punkten.\n\nIhre Übersicht finden Sie nach der Anmeldung unter „Mein Programm“ › „Fortschritt“. Über Ihr Zertifikat informieren wir Sie gesondert.\n\nMit freundlichen Grüßen\nIhr Programmteam",
+            "en": "Dear {{ recipient_name }},\n\nwe are pleased to tell you that you completed the programme “{{ program_title }}” ({{ cohort_name }}) on {{ completed_on }}, with {{ ects }} ECTS credits in total.\n\nYou will find your overview after signing in under “My programme” › “Progress”. We will write to you separately about your certificate.\n\nKind regards\nThe programme team",
+        },
+    )
+)

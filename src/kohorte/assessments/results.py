@@ -50,6 +50,22 @@ def module_results(participations) -> dict[int, dict[int, ModuleResult]]:
             participation__in=participations, status=Submission.Status.PUBLISHED
         )
         .select_related("assessment__run", "first_marker", "second_marker")
+        # only the columns read below: a cohort's matrix reads thousands of these rows
+        .only(
+            "participation_id",
+            "grade",
+            "published_at",
+            "assessment__attempt",
+            "assessment__max_attempts",
+            "assessment__ects",
+            "assessment__ects_is_assumption",
+            "assessment__run__module_id",
+            *(
+                f"{marker}__{name}"
+                for marker in ("first_marker", "second_marker")
+                for name in ("first_name", "last_name", "email")
+            ),
+        )
         .order_by("assessment__attempt", "published_at", "pk")
     )
     results: dict[int, dict[int, ModuleResult]] = defaultdict(dict)

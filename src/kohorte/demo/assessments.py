@@ -1,10 +1,12 @@
-"""Assessments demo data: an assessment for every module of the 2024 cohort; the past modules'
-work submitted, marked and published (with a few resubmissions, one late paper and a second
-marker's disagreement resolved); the last mandatory module's paper still open, so that the demo
-login ``teilnehmerin@example.org`` can submit it."""
+"""Assessments demo data: the 2024 cohort completed. An assessment for every module, all work
+submitted, marked and published (with a few resubmissions, one late paper and a second marker's
+disagreement resolved); most participants completed (a staff decision each). The exceptions:
+the demo login ``teilnehmerin@example.org`` still owes the last mandatory paper (an extension,
+Nachteilsausgleich, until three weeks from now, so she can submit it); one failed her elective
+and has not resat it; one is below the attendance threshold (see ``demo.attendance``); one
+failed a mandatory module and passed it on the resit."""
 
 import io
-import random
 from datetime import datetime, time, timedelta
 
 from django.db import transaction
@@ -21,7 +23,8 @@ TASKS = {
     "presentation": "Stellen Sie Ihr Vorhaben in 15 Minuten vor; anschließend Fragen.",
     "oral": "Prüfungsgespräch von 20 Minuten über die Inhalte des Moduls.",
 }
-GRADES = ["passed"] * 9 + ["failed"]
+RESIT_INDEX = 2  # the third participant (by id) passes the first module on the resit
+ELECTIVE_INDEX = 3  # the fourth fails her elective and has not resat it
 
 
 def _blank_pdf() -> bytes:
@@ -60,27 +63,25 @@ def _link_lecturer(run, lecturer) -> None:
 
 
 def _load(cohort, staff, lecturer) -> None:
-    from kohorte.assessments.models import Assessment, Submission, SubmissionVersion
+    from kohorte.assessments.models import Assessment, Extension, Submission, SubmissionVersion
     from kohorte.assessments.services import DECLARATION, create_assessment, participants
     from kohorte.core.audit import log_action
     from kohorte.core.uploads import check_pdf, store_private
 
-    rng = random.Random(2024)  # noqa: S311 (reproducible demo data)
     runs = list(cohort.runs.select_related("module").order_by("starts_on"))
     _link_lecturer(runs[0], lecturer)
     last_mandatory = [r for r in runs if r.module.kind == "mandatory"][-1]
     stored = store_private(check_pdf(io.BytesIO(_blank_pdf()), max_bytes=10**6), "assessments/demo")
     now = timezone.now()
+    everyone = list(cohort.participations.order_by("pk").values_list("pk", flat=True))
+    tara = everyone[0]
+    resit_pk = everyone[RESIT_INDEX] if len(everyone) > RESIT_INDEX else None
+    elective_pk = everyone[ELECTIVE_INDEX] if len(everyone) > ELECTIVE_INDEX else None
+    resits = []
     for index, run in enumerate(runs):
         kind = KINDS[index % len(KINDS)]
         open_one = run.pk == last_mandatory.pk
-        due = (
-            timezone.make_aware(datetime.combine((now + timedelta(days=21)).date(), time(23, 59)))
-            if open_one
-            else timezone.make_aware(
-                datetime.combine(run.ends_on + timedelta(days=28), time(23, 59))
-            )
-        )
+        due = timezone.make_aware(datetime.combine(run.ends_on + timedelta(days=28), time(23, 59)))
         assessment = create_assessment(
             run,
             actor=staff,
@@ -92,13 +93,27 @@ def _load(cohort, staff, lecturer) -> None:
             second_marker_required=index == 0,
             anonymous=index == 0,
         )
-        if open_one:
-            continue
         published = due + timedelta(days=21)
         people = list(participants(assessment).order_by("pk"))
+        if open_one:  # the demo login owes this paper still: an extension, no submission yet
+            people = [p for p in people if p.pk != tara]
+            Extension.objects.create(
+                assessment=assessment,
+                participation_id=tara,
+                due_at=timezone.make_aware(
+                    datetime.combine((now + timedelta(days=21)).date(), time(23, 59))
+                ),
+                reason="Nachteilsausgleich (ärztliches Attest liegt vor)",
+                granted_by=staff,
+            )
         submissions = []
         for number, participation in enumerate(people, start=1001):
-            grade = rng.choice(GRADES) if number > 1001 else "passed"
+            grade = "passed"
+            if participation.pk == elective_pk and run.module.kind != "mandatory":
+                grade = "failed"
+            if participation.pk == resit_pk and index == 0:
+                grade = "failed"
+                resits.append((assessment, participation, published))
             first, second = grade, grade
             if index == 0 and number == 1002:  # a disagreement, resolved by agreement
                 first, second, grade = "passed", "failed", "passed"
@@ -151,4 +166,75 @@ def _load(cohort, staff, lecturer) -> None:
             actor=staff,
             target=assessment,
             data={"count": len(submissions), "demo": True},
+        )
+    for assessment, participation, published in resits:
+        _resit(assessment, participation, published, staff, lecturer)
+    _completions(cohort, staff, exclude={tara, elective_pk})
+
+
+def _resit(assessment, participation, published, staff, lecturer) -> None:
+    """The second attempt of ``assessment`` for ``participation``: an oral, passed."""
+    from kohorte.assessments.models import Assessment, Submission
+
+    due = published + timedelta(days=30)
+    resit = Assessment.objects.create(
+        run=assessment.run,
+        attempt=2,
+        resit_of=assessment,
+        kind="oral",
+        task=TASKS["oral"],
+        due_at=due,
+        grading=assessment.grading,
+        ects=assessment.ects,
+        ects_is_assumption=assessment.ects_is_assumption,
+        max_attempts=assessment.max_attempts,
+        status=Assessment.Status.PUBLISHED,
+        publish_at=due + timedelta(days=7),
+        published_at=due + timedelta(days=7),
+    )
+    Submission.objects.create(
+        assessment=resit,
+        participation=participation,
+        candidate_number=2001,
+        status=Submission.Status.PUBLISHED,
+        first_grade="passed",
+        first_marker=lecturer,
+        grade="passed",
+        feedback="Im Gespräch sicher und gut begründet.",
+        published_at=due + timedelta(days=7),
+    )
+
+
+def _completions(cohort, staff, *, exclude) -> None:
+    """A staff decision "completed" for everyone who meets the rule (bulk, without mails: they
+    went out long ago), one audit row each, as the bulk decision writes."""
+    from kohorte.assessments.completion import Verdict, standings
+    from kohorte.assessments.models import Completion
+    from kohorte.core.audit import log_action
+
+    done = [
+        s
+        for s in standings(cohort)
+        if s.verdict == Verdict.MET and s.participation.pk not in exclude
+    ]
+    on = min(cohort.ends_on + timedelta(days=60), timezone.localdate())
+    rows = Completion.objects.bulk_create(
+        [
+            Completion(
+                participation=s.participation,
+                rule_met=True,
+                ects=s.judgement.result.ects,
+                completed_on=on,
+                decided_by=staff,
+            )
+            for s in done
+        ]
+    )
+    for completion in rows:
+        log_action(
+            "assessments.completed",
+            actor=staff,
+            target=completion.participation,
+            data={"completion": completion.pk, "rule_met": True, "reason": "", "bulk": True},
+            after={"ects": str(completion.ects)},
         )

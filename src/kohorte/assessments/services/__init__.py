@@ -7,6 +7,11 @@ from kohorte.assessments.services.assessments import (
     grant_extension,
     participants,
 )
+from kohorte.assessments.services.completion import (
+    decide_completion,
+    decide_completions,
+    withdraw_completion,
+)
 from kohorte.assessments.services.marking import (
     agree_grade,
     change_published_grade,
@@ -28,6 +33,8 @@ __all__ = [
     "change_published_grade",
     "create_assessment",
     "create_resit",
+    "decide_completion",
+    "decide_completions",
     "due_for",
     "get_or_create_submission",
     "grant_extension",
@@ -38,4 +45,5 @@ __all__ = [
     "set_submission_status",
     "submit_work",
     "upload_refusal",
+    "withdraw_completion",
 ]

@@ -96,6 +96,8 @@ ACTION_LABELS = {
     "assessments.published": _("Noten veröffentlicht"),
     "assessments.grade_published": _("Note veröffentlicht"),
     "assessments.grade_changed": _("veröffentlichte Note geändert"),
+    "assessments.completed": _("Abschluss festgestellt"),
+    "assessments.completion_withdrawn": _("Abschlussentscheidung zurückgenommen"),
     "teaching.lecturer_calendar_created": _("Kalender-Link für Dozierende angelegt"),
     "teaching.lecturer_calendar_revoked": _("Kalender-Link für Dozierende widerrufen"),
     "teaching.material_added": _("Material bereitgestellt"),
