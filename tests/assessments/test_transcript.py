@@ -1,3 +1,4 @@
+# ruff: noqa: F811  (pytest fixtures imported from transcript_fixtures, used as arguments)
 """The transcript of records: the PDF's content (every module and grade, the ECTS grading
 table, EQF level, total), its form (tagged PDF/UA, fonts embedded, signed and valid against the
 local CA), versioning (a correction supersedes), the staff and participant pages."""
@@ -8,8 +9,8 @@ from io import BytesIO
 import pikepdf
 import pytest
 from django.core.files.storage import default_storage
-from django.test.utils import CaptureQueriesContext
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from pyhanko.keys import load_cert_from_pemder
 from pyhanko.pdf_utils.reader import PdfFileReader
@@ -89,7 +90,7 @@ def test_transcript_text_names_every_module_grade_and_the_grading_table(issued, 
 def test_transcript_in_english(graded, completed, issuer_ready, team):
     transcript = issue_transcript(graded["participants"][0], actor=team, language="en")
     text = _text(_pdf(transcript))
-    assert "Transcript of Records" in text
+    assert "Transcript of records Leistungsübersicht Participant Tara Teil" in text
     assert "Participant Tara Teil" in text
     assert "Level 7 of the European Qualifications Framework (assumption)" in text
     assert "Programme completed on November 20, 2026" in text
@@ -156,7 +157,7 @@ def test_issue_records_audit_and_mail(issued, team):
         "de",
     )
     mail = OutboxMessage.objects.get(event_key="assessments.transcript_issued")
-    assert mail.to_email == "tara@bund.example"
+    assert mail.recipient_email == "tara@bund.example"
     assert "steht in Fassung 1 bereit" in mail.body_text
 
 
@@ -210,9 +211,12 @@ def test_staff_list_shows_versions_and_download_links(client, issued, graded, te
     url = reverse("transcripts:staff_list", kwargs={"cohort_id": graded["cohort"].pk})
     html = client.get(url).content.decode()
     assert "Leistungsübersichten – 2. Jahrgang 2027" in html
-    assert reverse(
-        "transcripts:staff_file", kwargs={"cohort_id": graded["cohort"].pk, "pk": second.pk}
-    ) in html
+    assert (
+        reverse(
+            "transcripts:staff_file", kwargs={"cohort_id": graded["cohort"].pk, "pk": second.pk}
+        )
+        in html
+    )
     assert "Fassung 2 vom" in html
     assert "ersetzt durch Fassung 2 (Tippfehler)" in html
     assert "abgeschlossen am 20. November 2026" in html
@@ -237,20 +241,30 @@ def test_staff_list_queries_do_not_grow(client, graded, issuer_ready, team, djan
     issue_transcript(graded["participants"][0], actor=team, language="de")
     with CaptureQueriesContext(connection) as one:
         client.get(url)
-    from kohorte.teaching.services import enrol_participant
-
     from django.utils import timezone
+
+    from kohorte.teaching.services import enrol_participant
 
     for i in range(8):
         user = django_user_model.objects.create_user(f"n{i}@bund.example", "x", last_name=f"N{i}")
         p = enrol_participant(graded["cohort"], user, actor=user)
         first = Transcript.objects.create(
-            participation=p, language="en", version=1, pdf_name="x.pdf", pdf_sha256="0" * 64,
+            participation=p,
+            language="en",
+            version=1,
+            pdf_name="x.pdf",
+            pdf_sha256="0" * 64,
             issued_at=timezone.now(),
         )
         Transcript.objects.create(
-            participation=p, language="en", version=2, supersedes=first, reason="Korrektur",
-            pdf_name="y.pdf", pdf_sha256="0" * 64, issued_at=timezone.now(),
+            participation=p,
+            language="en",
+            version=2,
+            supersedes=first,
+            reason="Korrektur",
+            pdf_name="y.pdf",
+            pdf_sha256="0" * 64,
+            issued_at=timezone.now(),
         )
     with CaptureQueriesContext(connection) as many:
         html = client.get(url).content.decode()
@@ -279,7 +293,7 @@ def test_staff_issue_confirms_then_issues(client, graded, completed, issuer_read
     # a correction without a reason is refused with the message at the field
     page = client.post(url, {"sprache": "en", "reason": ""}).content.decode()
     assert "Korrigierte Leistungsübersicht ausstellen" in page
-    assert "Dieses Feld ist zwingend erforderlich." in page
+    assert "Bitte geben Sie den Grund der Korrektur an." in page
     assert Transcript.objects.count() == 1
     client.post(url, {"sprache": "en", "reason": "Modul 2 fehlte"})
     assert list(Transcript.objects.values_list("version", "reason")) == [
@@ -297,7 +311,7 @@ def test_participant_sees_own_transcripts_and_downloads(client, issued, graded, 
     assert "Fassung 1 (Deutsch)" in html
     assert "ersetzt durch Fassung 2" in html
     assert "<strong>aktuelle Fassung</strong>" in html
-    assert html.count("aktuelle Fassung") == 1
+    assert html.count("<strong>aktuelle Fassung</strong>") == 1
     response = client.get(reverse("transcripts:my_file", kwargs={"pk": second.pk}))
     assert response["Content-Disposition"].startswith("attachment")
     assert b"".join(response.streaming_content) == _pdf(second)

@@ -105,10 +105,7 @@ def credit_rows(cohort) -> list[CreditRow]:
         .order_by("user__last_name", "user__first_name", "pk")
     )
     results = module_results([p.pk for p in participations])
-    runs = {
-        run.pk: run
-        for run in ModuleRun.objects.filter(cohort=cohort).select_related("module")
-    }
+    runs = {run.pk: run for run in ModuleRun.objects.filter(cohort=cohort).select_related("module")}
     rows = []
     for p in participations:
         for result in sorted(
@@ -169,7 +166,9 @@ def credits_xlsx(cohort) -> bytes:
             sheet[f"{column}{number}"].number_format = "DD.MM.YYYY"
         sheet[f"I{number}"].number_format = "0.0"
     sheet.freeze_panes = "A2"
-    for column, width in zip("ABCDEFGHIJKLMNO", (18, 16, 28, 13, 40, 18, 8, 45, 7, 8, 12, 10, 8, 12, 30)):
+    for column, width in zip(  # noqa: B905 (both fifteen long)
+        "ABCDEFGHIJKLMNO", (18, 16, 28, 13, 40, 18, 8, 45, 7, 8, 12, 10, 8, 12, 30)
+    ):
         sheet.column_dimensions[column].width = width
     buffer = io.BytesIO()
     workbook.save(buffer)

@@ -60,4 +60,6 @@ class Transcript(models.Model):
     @property
     def filename(self) -> str:
         word = "Leistungsuebersicht" if self.language == "de" else "Transcript"
-        return f"{word}-{self.participation.cohort.slug}-{self.participation_id}-v{self.version}.pdf"
+        return (
+            f"{word}-{self.participation.cohort.slug}-{self.participation_id}-v{self.version}.pdf"
+        )

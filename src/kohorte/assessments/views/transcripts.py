@@ -118,7 +118,9 @@ def staff_issue(request, cohort_id, participation_id):
         else:
             messages.success(
                 request,
-                _("Die Leistungsübersicht (%(language)s, Fassung %(version)d) für %(name)s ist ausgestellt.")
+                _(
+                    "Die Leistungsübersicht (%(language)s, Fassung %(version)d) für %(name)s ist ausgestellt."
+                )
                 % {
                     "language": LANGUAGE_NAMES[language],
                     "version": transcript.version,
