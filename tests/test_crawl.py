@@ -354,6 +354,8 @@ STAFF_PAGES = {
     "selection:application",
     "selection:decisions",
     "selection:offers",
+    "transcripts:staff_list",
+    "transcripts:issue",
 }
 REACHED: dict[str, set[str]] = defaultdict(set)  # language -> view names reached
 
@@ -443,6 +445,7 @@ def offer_link() -> str | None:
 
 def test_crawl_every_page_every_role_both_languages(client, demo):
     from kohorte.accounts.models import User
+    from kohorte.catalog.models import Cohort
 
     code_re = _words(sorted(codes(), key=len, reverse=True))
     CONTENT[:] = content_strings()
@@ -466,6 +469,7 @@ def test_crawl_every_page_every_role_both_languages(client, demo):
                 "/verwaltung/lehrbetrieb/",
                 "/verwaltung/veranstaltungen/",
                 "/bewertung/",
+                f"/verwaltung/zeugnisse/{Cohort.objects.get(slug='jahrgang-1').pk}/",
                 # reached from a mail's page only when the first one crawled has an account
                 f"/verwaltung/personen/{User.objects.get(email='bewerberin@example.org').pk}/mails/",
             ],
@@ -478,6 +482,7 @@ def test_crawl_every_page_every_role_both_languages(client, demo):
                 "/mein-programm/",
                 "/mein-programm/anwesenheit/",
                 "/mein-programm/pruefungen/",
+                "/mein-programm/leistungsuebersicht/",
             ],
         ),
         "lecturer": ("dozentin@example.org", ["/", "/lehre/", "/lehre/kalender/", "/bewertung/"]),
