@@ -92,7 +92,7 @@ def test_transcript_in_english(graded, completed, issuer_ready, team):
     text = _text(_pdf(transcript))
     assert "Transcript of records Leistungsübersicht Participant Tara Teil" in text
     assert "Participant Tara Teil" in text
-    assert "Level 7 of the European Qualifications Framework (assumption)" in text
+    assert "Level 7 of the European Qualifications Framework (Assumption)" in text
     assert "Programme completed on November 20, 2026" in text
     assert "Transcript of records, version 1 – page 1 / 2" in text
 
@@ -320,3 +320,31 @@ def test_participant_sees_own_transcripts_and_downloads(client, issued, graded, 
     html = client.get(reverse("transcripts:mine")).content.decode()
     assert "noch keine Leistungsübersicht ausgestellt" in html
     assert client.get(reverse("transcripts:my_file", kwargs={"pk": second.pk})).status_code == 404
+
+
+def test_demo_issues_transcripts_for_completers_once(demo_catalog, settings, tmp_path, team):
+    from datetime import date
+
+    from kohorte.assessments.models import Completion
+    from kohorte.catalog.models import Cohort
+    from kohorte.demo.transcripts import load_transcripts_demo
+    from kohorte.teaching.services import enrol_participant
+
+    settings.DATA_DIR = tmp_path  # no issuer yet: the demo makes the local one
+    past = Cohort.objects.select_related("program").get(slug="jahrgang-1")
+    people = []
+    for name in ["Anna", "Bert"]:
+        user = team.__class__.objects.create_user(f"{name}@bund.example", "x", first_name=name)
+        people.append(enrol_participant(past, user, actor=user))
+    Completion.objects.create(
+        participation=people[0], rule_met=True, completed_on=date(2025, 6, 1), decided_by=team
+    )
+    assert load_transcripts_demo(past.program, team) == 1
+    (transcript,) = Transcript.objects.all()
+    assert (transcript.participation, transcript.language, transcript.version) == (
+        people[0],
+        "de",
+        1,
+    )
+    assert "Programm abgeschlossen am 1. Juni 2025" in _text(_pdf(transcript))
+    assert load_transcripts_demo(past.program, team) == 0
