@@ -17,9 +17,9 @@ def _signer():
     from kohorte.credentials import issuer
     from kohorte.credentials.signing import get_signer
 
-    if not (settings.KOHORTE_ISSUER_PKCS12 or settings.KOHORTE_ISSUER_KEY):
-        if not issuer.local_issuer_exists():
-            issuer.setup_issuer()
+    own_key = settings.KOHORTE_ISSUER_PKCS12 or settings.KOHORTE_ISSUER_KEY
+    if not own_key and not issuer.local_issuer_exists():
+        issuer.setup_issuer()
     return get_signer()
 
 
