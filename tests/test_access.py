@@ -678,3 +678,102 @@ def test_completion_writes_are_refused_to_others(client, assessment_world):
         response = client.post(person, {"action": "decide", "reason": "weil"})
         assert response.status_code == 404, role
     assert not Completion.objects.exists()
+
+
+# --- transcripts and the credit record (issue 14 items 5, 6) ---------------------------------
+
+
+@pytest.fixture
+def transcript_world(assessment_world):
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+    from django.utils import timezone
+
+    from kohorte.assessments.models import Transcript
+    from kohorte.teaching.models import Participation
+
+    world = assessment_world
+    transcripts = {}
+    for role in ["owner", "participant"]:
+        participation = Participation.objects.get(user=world["users"][role])
+        name = default_storage.save(
+            "transcripts/t.pdf", ContentFile(b"%PDF-1.7 " + SECRET.encode())
+        )
+        transcripts[role] = Transcript.objects.create(
+            participation=participation,
+            language="de",
+            version=1,
+            pdf_name=name,
+            pdf_sha256="0" * 64,
+            issued_at=timezone.now(),
+        )
+    mine = transcripts["owner"]
+    c = mine.participation.cohort_id
+    return {
+        **world,
+        "transcripts": transcripts,
+        "mine": [
+            "/mein-programm/leistungsuebersicht/",
+            f"/mein-programm/leistungsuebersicht/{mine.pk}.pdf",
+        ],
+        "staff_urls": [
+            f"/verwaltung/zeugnisse/{c}/",
+            f"/verwaltung/zeugnisse/{c}/ausstellen/{mine.participation_id}/",
+            f"/verwaltung/zeugnisse/{c}/dateien/{mine.pk}.pdf",
+            f"/verwaltung/zeugnisse/{c}/anrechnung.xlsx",
+            f"/verwaltung/zeugnisse/{c}/anrechnung.csv",
+        ],
+    }
+
+
+@pytest.mark.parametrize("role", ASSESSMENT_ROLES)
+def test_transcript_urls_for_every_role(client, transcript_world, role):
+    world = transcript_world
+    if role != "anonymous":
+        client.force_login(world["users"][role])
+    allowed = {
+        "owner": set(world["mine"]),
+        "participant": {"/mein-programm/leistungsuebersicht/"},
+        "staff": set(world["staff_urls"]),
+    }.get(role, set())
+    for url in world["mine"] + world["staff_urls"]:
+        response = client.get(url)
+        if url in allowed:
+            assert response.status_code == 200, (role, url)
+            if role == "participant":
+                page = response.content.decode()
+                theirs = world["transcripts"]["participant"].pk
+                assert f"/mein-programm/leistungsuebersicht/{theirs}.pdf" in page
+                assert (
+                    f"/mein-programm/leistungsuebersicht/{world['transcripts']['owner'].pk}.pdf"
+                    not in page
+                )
+            if url.endswith(".pdf"):
+                assert SECRET.encode() in b"".join(response.streaming_content)
+            continue
+        if role == "anonymous":
+            assert response.status_code == 302 and "/login/" in response["Location"], url
+            continue
+        assert response.status_code == 404, (role, url, response.status_code)
+        _assert_no_leak(response, world["users"]["owner"])
+        # the same answer as for a cohort / transcript that does not exist
+        absent = re.sub(r"/\d+(/|\.pdf)", r"/999999\1", url, count=1)
+        if absent != url:
+            missing = client.get(absent)
+            assert missing.status_code == 404, absent
+            assert _without_nonce(missing, absent) == _without_nonce(response, url), url
+    if role == "staff":
+        page = client.get(world["staff_urls"][0]).content.decode()
+        assert "Olga Eigentum" in page and "Paul Anders" not in page
+
+
+def test_transcript_issue_is_refused_to_others(client, transcript_world):
+    from kohorte.assessments.models import Transcript
+
+    world = transcript_world
+    issue = world["staff_urls"][1]
+    for role in ["owner", "participant", "lecturer", "reviewer", "other_staff", "applicant"]:
+        client.force_login(world["users"][role])
+        response = client.post(issue, {"sprache": "de", "reason": "x"})
+        assert response.status_code == 404, role
+    assert Transcript.objects.count() == 2

@@ -356,6 +356,8 @@ STAFF_PAGES = {
     "selection:offers",
     "assessments_progress:matrix",
     "assessments_progress:person",
+    "transcripts:staff_list",
+    "transcripts:issue",
 }
 REACHED: dict[str, set[str]] = defaultdict(set)  # language -> view names reached
 
@@ -445,6 +447,7 @@ def offer_link() -> str | None:
 
 def test_crawl_every_page_every_role_both_languages(client, demo):
     from kohorte.accounts.models import User
+    from kohorte.catalog.models import Cohort
     from kohorte.teaching.models import Participation
 
     code_re = _words(sorted(codes(), key=len, reverse=True))
@@ -472,6 +475,7 @@ def test_crawl_every_page_every_role_both_languages(client, demo):
                 "/bewertung/",
                 # the 2024 cohort's completion (another cohort's empty matrix may come first)
                 f"/verwaltung/abschluss/{past.cohort_id}/{past.pk}/",
+                f"/verwaltung/zeugnisse/{Cohort.objects.get(slug='jahrgang-1').pk}/",
                 # reached from a mail's page only when the first one crawled has an account
                 f"/verwaltung/personen/{User.objects.get(email='bewerberin@example.org').pk}/mails/",
             ],
@@ -485,6 +489,7 @@ def test_crawl_every_page_every_role_both_languages(client, demo):
                 "/mein-programm/anwesenheit/",
                 "/mein-programm/pruefungen/",
                 "/mein-programm/fortschritt/",
+                "/mein-programm/leistungsuebersicht/",
             ],
         ),
         "lecturer": ("dozentin@example.org", ["/", "/lehre/", "/lehre/kalender/", "/bewertung/"]),

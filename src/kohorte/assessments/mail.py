@@ -78,3 +78,24 @@ register(
         },
     )
 )
+
+register(
+    MailEvent(
+        key="assessments.transcript_issued",
+        label=_("Leistungsübersicht ausgestellt (an die Teilnehmer:in)"),
+        category=Category.TRANSACTIONAL,
+        placeholders={
+            **RECIPIENT,
+            **PROGRAM,
+            "version": Placeholder(_("Fassung der Leistungsübersicht"), "1"),
+        },
+        subject={
+            "de": "Ihre Leistungsübersicht steht bereit",
+            "en": "Your transcript of records is available",
+        },
+        body={
+            "de": "Guten Tag {{ recipient_name }},\n\nIhre Leistungsübersicht ({{ cohort_name }}, „{{ program_title }}“) steht in Fassung {{ version }} bereit. Sie können sie nach der Anmeldung unter „Mein Programm“ › „Leistungsübersicht“ herunterladen. Das Dokument ist elektronisch signiert.\n\nMit freundlichen Grüßen\nIhr Programmteam",
+            "en": "Dear {{ recipient_name }},\n\nyour transcript of records ({{ cohort_name }}, “{{ program_title }}”) is available in version {{ version }}. You can download it after signing in under “My programme” › “Transcript of records”. The document is signed electronically.\n\nKind regards\nThe programme team",
+        },
+    )
+)

@@ -86,7 +86,10 @@ class ProgramAdmin(AssumptionFlagMixin, TranslationAdmin):
                 ]
             },
         ),
-        (_("Kosten und Anrechnung"), {"fields": ["fee_eur", "fee_note", "credit_transfer"]}),
+        (
+            _("Kosten und Anrechnung"),
+            {"fields": ["fee_eur", "fee_note", "credit_transfer", "eqf_level"]},
+        ),
         (_("Kontakt"), {"fields": ["director", "contact_email", "contact_note"]}),
     ]
 

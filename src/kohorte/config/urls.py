@@ -48,6 +48,7 @@ urlpatterns += i18n_patterns(
     path("", include("kohorte.events.urls")),
     path("", include("kohorte.assessments.urls")),
     path("", include("kohorte.assessments.progress_urls")),
+    path("", include("kohorte.assessments.transcript_urls")),
     path("<slug:program>/", include("kohorte.catalog.urls")),
     prefix_default_language=False,
 )

@@ -74,6 +74,7 @@ def load_rest() -> str:
         lecturing,
         selection,
         teaching,
+        transcripts,
     )
     from kohorte.demo.catalog import PAST_COHORT, current_cohort
 
@@ -90,6 +91,7 @@ def load_rest() -> str:
     events.load_events_demo(current.program, current.program.cohorts.get(slug=PAST_COHORT))
     lecturing.load_lecturing_demo(current.program, people["lecturer"], people["staff"])
     assessments.load_assessments_demo(current.program, people["staff"], people["lecturer"])
+    transcripts.load_transcripts_demo(current.program, people["staff"])
     return link
 
 

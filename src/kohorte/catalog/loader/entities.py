@@ -76,6 +76,7 @@ class _Loader(_Reader):
         except InvalidOperation:
             self.fail(node, f"'fee_eur' is not a number: {node.get('fee_eur')!r}", "fee_eur")
         program.director = node.get("director", "")
+        program.eqf_level = node.get("eqf_level")
         program.contact_email = node.get("contact_email", "")
         self.save(program, node)
         program.organisations.all().delete()

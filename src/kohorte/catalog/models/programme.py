@@ -3,7 +3,7 @@ frequent questions."""
 
 from decimal import Decimal
 
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -32,6 +32,13 @@ class Program(AssumptionsMixin, TimeStampedModel):
     fee_note = models.CharField(_("Hinweis zu den Kosten"), max_length=300, blank=True)
     credit_transfer = models.TextField(_("Anrechnung"), blank=True)
     selection_process = models.TextField(_("Auswahlverfahren"), blank=True)
+    # The level in the European Qualifications Framework (EQF/DQR) that transcripts name.
+    eqf_level = models.PositiveSmallIntegerField(
+        _("EQR-Niveau"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(8)],
+    )
     director = models.CharField(_("Programmleitung"), max_length=200, blank=True)
     contact_email = models.EmailField(_("Kontakt-E-Mail"), blank=True)
     contact_note = models.CharField(_("Kontakt-Hinweis"), max_length=300, blank=True)
