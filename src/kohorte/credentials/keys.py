@@ -4,7 +4,7 @@ They are separate from the PDF signing key (``issuer.py``): that one lives in an
 under the local CA, these are plain JOSE keys, published as JWKs on the site, and they rotate
 on their own schedule.
 
-A folder (``KOHORTE_CREDENTIAL_KEYS_DIR``, by default ``DATA_DIR/issuer/credential-keys``,
+A folder (``KOHORTE_CREDENTIAL_KEYS_DIR``, by default ``DATA_DIR/credential-keys``,
 mode 0700) holds one PKCS#8 PEM file per key, ``<thumbprint>.key.pem`` (mode 0600), where the
 thumbprint is the key's RFC 7638 JWK thumbprint, and ``current`` naming the key that signs new
 credentials. Rotating adds a key and makes it current; the old keys stay in the folder, so
@@ -53,7 +53,7 @@ def keys_dir() -> Path:
     configured = getattr(settings, "KOHORTE_CREDENTIAL_KEYS_DIR", "")
     if configured:
         return Path(configured)
-    return Path(settings.DATA_DIR) / "issuer" / "credential-keys"
+    return Path(settings.DATA_DIR) / "credential-keys"
 
 
 def key_url(thumbprint: str) -> str:

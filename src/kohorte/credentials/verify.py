@@ -116,6 +116,8 @@ def check_jwt(data: bytes) -> Check:
 def _validate_pdf(data: bytes):
     """(signature intact, valid and trusted by the issuer's CA, covering the whole file;
     the reader) — pyHanko, hard-fail revocation against the CRL embedded in the file."""
+    from asn1crypto import pem
+    from asn1crypto import x509 as asn1_x509
     from pyhanko.pdf_utils.reader import PdfFileReader
     from pyhanko.sign.validation import (
         DocumentSecurityStore,
@@ -129,7 +131,11 @@ def _validate_pdf(data: bytes):
     signatures = reader.embedded_signatures
     if len(signatures) != 1:
         return False, reader
-    roots = list(get_signer(refresh_crl=False).validation_context().trust_manager.iter_certs())
+    ca_pem = get_signer(refresh_crl=False).published_ca()[0]
+    if ca_pem is None:
+        return False, reader
+    _type, _headers, der = pem.unarmor(ca_pem)
+    roots = [asn1_x509.Certificate.load(der)]
     kwargs = {"trust_roots": roots, "allow_fetching": False, "revocation_mode": "hard-fail"}
     context = DocumentSecurityStore.read_dss(reader).as_validation_context(kwargs)
     status = outside_event_loop(validate_pdf_signature, signatures[0], context)
@@ -139,6 +145,8 @@ def _validate_pdf(data: bytes):
 
 def _id_from_pdf(reader) -> str | None:
     info = reader.trailer_view.get("/Info")
+    if hasattr(info, "get_object"):
+        info = info.get_object()
     if info is not None:
         for field in ("/Subject", "/Keywords"):
             found = _id_from_url(str(info.get(field, "")))
@@ -146,8 +154,10 @@ def _id_from_pdf(reader) -> str | None:
                 return found
     root = reader.root
     metadata = root.get("/Metadata")
+    if hasattr(metadata, "get_object"):
+        metadata = metadata.get_object()
     if metadata is not None:
-        found = _id_from_url(metadata.get_object().data.decode("utf-8", "replace"))
+        found = _id_from_url(metadata.data.decode("utf-8", "replace"))
         if found:
             return found
     return None

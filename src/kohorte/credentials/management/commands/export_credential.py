@@ -3,7 +3,7 @@
 import json
 import sys
 
-from django.core.files.storage import storages
+from django.core.files.storage import default_storage
 from django.core.management.base import BaseCommand, CommandError
 
 from kohorte.credentials.models import Certificate
@@ -28,7 +28,7 @@ class Command(BaseCommand):
         if format == "pdf":
             if not certificate.pdf_name:
                 raise CommandError("This certificate has no stored PDF.")
-            with storages["private"].open(certificate.pdf_name, "rb") as handle:
+            with default_storage.open(certificate.pdf_name, "rb") as handle:
                 data = handle.read()
         else:
             if not certificate.credential_jwt:
