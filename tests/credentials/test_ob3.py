@@ -6,8 +6,8 @@ import base64
 import gzip
 import hashlib
 import json
-import os
 from decimal import Decimal
+from io import StringIO
 from pathlib import Path
 
 import jsonschema
@@ -33,7 +33,10 @@ def certificate(data_dir, django_user_model):
     program.description_de = "Ein Programm für Führungskräfte der Verwaltung."
     program.save()
     Organisation.objects.create(
-        program=program, role="organiser", name="Hertie School", url="https://www.hertie-school.org/"
+        program=program,
+        role="organiser",
+        name="Hertie School",
+        url="https://www.hertie-school.org/",
     )
     LearningOutcome.objects.create(program=program, text="Daten verstehen", position=1)
     ModuleRunFactory(cohort=cohort, module__ects=Decimal("5"), with_sessions=False)
@@ -191,7 +194,9 @@ def test_status_list_reads_valid_then_revoked(client, certificate, settings, dja
 
 def test_rotation_keeps_old_credentials_verifiable(client, certificate, settings):
     old_kid = jwt.get_unverified_header(certificate.credential_jwt)["kid"]
-    call_command("rotate_credential_key", stdout=open(os.devnull, "w"))
+    out = StringIO()
+    call_command("rotate_credential_key", stdout=out)
+    assert f"Still published: {old_kid}" in out.getvalue()
     new = CertificateFactory(
         completion__participation__cohort=certificate.participation.cohort,
     )

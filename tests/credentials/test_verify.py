@@ -41,9 +41,7 @@ def cert(issuer_dir, django_user_model):
 @pytest.fixture
 def staff(cert, django_user_model):
     user = django_user_model.objects.create_user("ps@example.org", "x", is_staff=True)
-    Membership.objects.create(
-        user=user, role="staff", program=cert.participation.cohort.program
-    )
+    Membership.objects.create(user=user, role="staff", program=cert.participation.cohort.program)
     return user
 
 
@@ -163,7 +161,9 @@ def test_upload_after_revocation_says_revoked(client, cert, staff):
 
 def _signed_pdf(subject: str = "") -> bytes:
     meta = f'<meta name="description" content="{subject}">' if subject else ""
-    html = f'<html lang="de"><head><title>Zertifikat</title>{meta}</head><body><p>Z</p></body></html>'
+    html = (
+        f'<html lang="de"><head><title>Zertifikat</title>{meta}</head><body><p>Z</p></body></html>'
+    )
     return sign_pdf(HTML(string=html).write_pdf(), reason="Zertifikat", location="Berlin")
 
 
