@@ -227,3 +227,30 @@ def test_verify_page_p95_under_50_ms(client, cert):
         times.append(time.perf_counter() - start)
     times.sort()
     assert times[int(len(times) * 0.95) - 1] < 0.05
+
+
+def test_verify_page_in_english_under_en(client, cert):
+    status, body = _page(client, f"/en/zertifikate/pruefen/{cert.verification_id}/")
+    assert status == 200
+    assert "Verify a certificate" in body and "Valid." in body and "Hanna Holder" in body
+    status, body = _page(client, "/en/zertifikate/pruefen/")
+    assert "Check a certificate file" in body
+
+
+def test_signed_urls_carry_no_language_prefix_even_in_english(cert):
+    from django.utils import translation
+
+    from kohorte.credentials.ob3 import decode_credential
+
+    other = CertificateFactory(completion__participation__cohort=cert.participation.cohort)
+    with translation.override("en"):
+        attach_credential(other)
+    other.refresh_from_db()
+    credential = decode_credential(other.credential_jwt)
+    urls = [
+        credential["id"],
+        credential["issuer"]["id"],
+        credential["credentialStatus"]["statusListCredential"],
+    ]
+    assert all("/en/" not in url for url in urls), urls
+    assert credential["id"].endswith(f"/zertifikate/pruefen/{other.verification_id}/")

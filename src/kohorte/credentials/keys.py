@@ -21,7 +21,6 @@ from functools import lru_cache
 from pathlib import Path
 
 from django.conf import settings
-from django.urls import reverse
 from joserfc.jwk import ECKey
 
 SUFFIX = ".key.pem"
@@ -57,8 +56,9 @@ def keys_dir() -> Path:
 
 
 def key_url(thumbprint: str) -> str:
-    path = reverse("credentials:public_key", kwargs={"thumbprint": thumbprint})
-    return settings.KOHORTE_BASE_URL.rstrip("/") + path
+    from kohorte.credentials.ob3 import site_url
+
+    return site_url("credentials:public_key", thumbprint=thumbprint)
 
 
 def _write_private(path: Path, data: bytes) -> None:

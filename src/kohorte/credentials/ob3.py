@@ -47,12 +47,20 @@ def iso(moment: dt.datetime) -> str:
     return moment.astimezone(dt.UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
+def site_url(name: str, *, language: str | None = None, **kwargs) -> str:
+    """An absolute URL of the site. Signed and printed URLs are German (no language prefix)
+    unless a language is asked for, whatever language the current request speaks."""
+    with translation.override(language or settings.LANGUAGE_CODE):
+        return base_url() + reverse(name, kwargs=kwargs or None)
+
+
 def issuer_url() -> str:
-    return base_url() + reverse("credentials:issuer")
+    return site_url("credentials:issuer")
 
 
-def verification_url(verification_id: str) -> str:
-    return base_url() + reverse("credentials:verify", kwargs={"verification_id": verification_id})
+def verification_url(verification_id: str, *, language: str | None = None) -> str:
+    """The public verification page of a certificate (the QR code's address)."""
+    return site_url("credentials:verify", language=language, verification_id=verification_id)
 
 
 def _organiser(program):
@@ -129,7 +137,7 @@ def build_credential(certificate) -> dict:
     program = cohort.program
     runs = list(cohort.runs.select_related("module").order_by("module__number", "pk"))
     results = module_results([participation.pk]).get(participation.pk, {})
-    achievement_id = base_url() + reverse("credentials:issuer") + f"#{program.slug}-{cohort.slug}"
+    achievement_id = issuer_url() + f"#{program.slug}-{cohort.slug}"
     with translation.override(certificate.language or "de"):
         outcomes = [o.text for o in program.learning_outcomes.all()]
         description = program.description or program.tagline or program.title

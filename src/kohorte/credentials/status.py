@@ -15,9 +15,7 @@ import base64
 import gzip
 import secrets
 
-from django.conf import settings
 from django.core.cache import cache
-from django.urls import reverse
 from django.utils import timezone
 
 LIST_ID = 1
@@ -31,8 +29,9 @@ class StatusListFull(Exception):
 
 
 def status_list_url(list_id: int = LIST_ID) -> str:
-    path = reverse("credentials:status_list", kwargs={"list_id": list_id})
-    return settings.KOHORTE_BASE_URL.rstrip("/") + path
+    from kohorte.credentials.ob3 import site_url
+
+    return site_url("credentials:status_list", list_id=list_id)
 
 
 def allocate_index() -> int:
