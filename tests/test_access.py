@@ -679,7 +679,7 @@ def test_certificate_public_urls_are_public_for_every_role(
     assert "Olga Eigentum" in verify
 
 
-@pytest.mark.parametrize("role", ALL_ROLES + ["owner"])
+@pytest.mark.parametrize("role", [*ALL_ROLES, "owner"])
 def test_certificate_staff_page_only_for_the_programmes_staff(client, certificate_world, role):
     url = certificate_world["staff_page"]
     if role == "owner":
