@@ -14,7 +14,9 @@ import jsonschema
 import jwt
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
+from kohorte.assessments.models import Assessment, Submission
 from kohorte.catalog.models import CompletionRule, LearningOutcome, Organisation
 from kohorte.credentials import keys
 from kohorte.credentials.ob3 import attach_credential
@@ -39,7 +41,7 @@ def certificate(data_dir, django_user_model):
         url="https://www.hertie-school.org/",
     )
     LearningOutcome.objects.create(program=program, text="Daten verstehen", position=1)
-    ModuleRunFactory(cohort=cohort, module__ects=Decimal("5"), with_sessions=False)
+    graded = ModuleRunFactory(cohort=cohort, module__ects=Decimal("5"), with_sessions=False)
     ModuleRunFactory(cohort=cohort, module__ects=Decimal("7.5"), with_sessions=False)
     CompletionRule.objects.create(cohort=cohort, min_electives=1, attendance_threshold=80)
     user = django_user_model.objects.create_user(
@@ -49,6 +51,17 @@ def certificate(data_dir, django_user_model):
         completion__participation__cohort=cohort,
         completion__participation__user=user,
         completion__ects=Decimal("12.5"),
+    )
+    # one module with a published grade (1,3): the credential names it as the module's result
+    assessment = Assessment.objects.create(
+        run=graded, kind="paper", due_at=timezone.now(), grading="grade_de", ects=Decimal("5")
+    )
+    Submission.objects.create(
+        assessment=assessment,
+        participation=cert.participation,
+        candidate_number=1,
+        status=Submission.Status.PUBLISHED,
+        grade="1.3",
     )
     attach_credential(cert)
     cert.refresh_from_db()
@@ -116,6 +129,15 @@ def test_achievement_describes_the_programme(certificate):
     assert eqf["targetUrl"] == "http://data.europa.eu/snb/eqf/7"
     assert len(achievement["resultDescription"]) == 2
     assert credential["credentialSubject"]["creditsEarned"] == 12.5
+    (result,) = credential["credentialSubject"]["result"]
+    first = achievement["resultDescription"][0]
+    graded = certificate.participation.cohort.runs.order_by("module__number").first().module
+    assert first["name"] == f"Modul {graded.number}: {graded.title}"
+    assert (result["resultDescription"], result["value"], result["status"]) == (
+        first["id"],
+        "1,3",
+        "Completed",
+    )
     assert credential["issuer"]["name"] == "Hertie School"
     assert credential["issuer"]["type"] == ["Profile"]
 
