@@ -12,6 +12,7 @@ processes each keep their own cache.
 """
 
 import base64
+import datetime as dt
 import gzip
 import secrets
 
@@ -73,11 +74,10 @@ def encode(bits: bytes) -> str:
 def revoked_indexes() -> list[int]:
     from kohorte.credentials.models import Certificate
 
-    return list(
-        Certificate.objects.filter(
-            status=Certificate.Status.REVOKED, status_index__isnull=False
-        ).values_list("status_index", flat=True)
-    )
+    indexes = Certificate.objects.filter(
+        status=Certificate.Status.REVOKED, status_index__isnull=False
+    ).values_list("status_index", flat=True)
+    return [index for index in indexes if index is not None]
 
 
 def status_list_credential() -> dict:
@@ -92,7 +92,7 @@ def status_list_credential() -> dict:
         "type": ["VerifiableCredential", "BitstringStatusListCredential"],
         "issuer": issuer_url(),
         "validFrom": iso(now),
-        "validUntil": iso(now + timezone.timedelta(days=1)),
+        "validUntil": iso(now + dt.timedelta(days=1)),
         "credentialSubject": {
             "id": f"{url}#list",
             "type": "BitstringStatusList",
