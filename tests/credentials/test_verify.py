@@ -254,3 +254,19 @@ def test_signed_urls_carry_no_language_prefix_even_in_english(cert):
     ]
     assert all("/en/" not in url for url in urls), urls
     assert credential["id"].endswith(f"/zertifikate/pruefen/{other.verification_id}/")
+
+
+def test_cached_verify_page_shows_a_revocation_at_once(client, cert, staff):
+    url = f"/zertifikate/pruefen/{cert.verification_id}/"
+    assert "Gültig." in _page(client, url)[1]
+    assert "Gültig." in _page(client, url)[1]  # now from the cache
+    revoke_certificate(cert, actor=staff, reason="Grund")
+    body = _page(client, url)[1]
+    assert "Widerrufen." in body and "Gültig." not in body
+
+
+def test_cached_verify_page_shows_superseded_at_once(client, cert):
+    url = f"/zertifikate/pruefen/{cert.verification_id}/"
+    assert "Gültig." in _page(client, url)[1]
+    Certificate.objects.filter(pk=cert.pk).update(status="superseded")
+    assert "Ersetzt." in _page(client, url)[1]

@@ -3,13 +3,17 @@ Badges issuer profile, keys and status list, and the verification page."""
 
 import json
 
+from django.core.cache import cache
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.views.decorators.cache import cache_control
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.http import require_http_methods, require_safe
 
+from kohorte.catalog.signals import CATALOG_AREA
+from kohorte.core.pagecache import current_version
 from kohorte.credentials import keys, ob3, status, verify
 from kohorte.credentials.signing import IssuerNotConfigured, get_signer
 from kohorte.credentials.verify_forms import VerifyUploadForm
@@ -46,6 +50,7 @@ def ca_crl(request):
 # --- Open Badges: issuer profile, keys, status list; the verification page ------------------
 
 JSON_LD = "application/ld+json"
+VERIFY_CACHE_SECONDS = 300
 STATUS_MAX_AGE = status.CACHE_SECONDS
 
 
@@ -119,8 +124,25 @@ def verify_certificate(request, verification_id):
             {"verification_id": verification_id[:40]},
             status=404,
         )
+    # Anonymous visitors (the QR code's readers) get the page from the cache, keyed by what it
+    # shows: the certificate's state is read fresh on every request, so a revocation or a
+    # re-issue shows at once; the site's header follows the catalogue's content version.
+    key = None
+    if not request.user.is_authenticated:
+        revoked = certificate.revoked_at.isoformat() if certificate.revoked_at else ""
+        version = current_version(CATALOG_AREA)
+        key = (
+            f"verify:{certificate.verification_id}:{certificate.status}:{revoked}:"
+            f"{get_language()}:{version}"
+        )
+        hit = cache.get(key)
+        if hit is not None:
+            return HttpResponse(hit, content_type="text/html; charset=utf-8")
     context = {**_public_view(certificate), "ca_url": reverse("credentials:ca_certificate")}
-    return render(request, "credentials/verify.html", context)
+    response = render(request, "credentials/verify.html", context)
+    if key is not None and not response.cookies:
+        cache.set(key, response.content, VERIFY_CACHE_SECONDS)
+    return response
 
 
 @csrf_protect
