@@ -40,7 +40,9 @@ from kohorte.credentials.models import Certificate
 from kohorte.credentials.ob3 import attach_credential
 from kohorte.teaching import services
 cohort = Cohort.objects.get(slug="jahrgang-1")
-user = User(email="pruefung@verwaltung.example", first_name="Petra", last_name="Prüfling")
+import secrets
+email = f"pruefung-{secrets.token_hex(4)}@verwaltung.example"  # a database used before keeps its rows
+user = User(email=email, first_name="Petra", last_name="Prüfling")
 user.set_unusable_password(); user.save()
 participation = services.enrol_participant(cohort, user)
 completion = Completion.objects.create(
