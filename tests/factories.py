@@ -99,6 +99,49 @@ class ModuleRunFactory(DjangoModelFactory):
             day += timedelta(days=1)
 
 
+class UserAccountFactory(DjangoModelFactory):
+    class Meta:
+        model = "accounts.User"
+        django_get_or_create = ("email",)
+
+    email = factory.Sequence(lambda n: f"person{n}@bund.example")
+    first_name = factory.Faker("first_name")
+    last_name = factory.Faker("last_name")
+
+
+class ParticipationFactory(DjangoModelFactory):
+    class Meta:
+        model = "teaching.Participation"
+
+    cohort = factory.SubFactory(CohortFactory)
+    user = factory.SubFactory(UserAccountFactory)
+
+
+class CompletionFactory(DjangoModelFactory):
+    """The staff decision "completed" (rule met) for a participation."""
+
+    class Meta:
+        model = "assessments.Completion"
+
+    participation = factory.SubFactory(ParticipationFactory)
+    rule_met = True
+    ects = 12
+    completed_on = date(2031, 12, 19)
+
+
+class CertificateFactory(DjangoModelFactory):
+    """A certificate row (version 1, valid) without PDF or credential: call
+    ``kohorte.credentials.ob3.attach_credential`` for the credential."""
+
+    class Meta:
+        model = "credentials.Certificate"
+
+    completion = factory.SubFactory(CompletionFactory)
+    participation = factory.SelfAttribute("completion.participation")
+    holder_name = factory.LazyAttribute(lambda o: o.participation.user.get_full_name())
+    issued_at = factory.LazyFunction(lambda: timezone.now().replace(microsecond=0))
+
+
 # --- Shared helpers ---------------------------------------------------------------------------
 DATA_FILES = Path(__file__).resolve().parent / "data"
 

@@ -777,3 +777,102 @@ def test_transcript_issue_is_refused_to_others(client, transcript_world):
         response = client.post(issue, {"sprache": "de", "reason": "x"})
         assert response.status_code == 404, role
     assert Transcript.objects.count() == 2
+
+
+# --- certificates (issue 15): public verification URLs, the staff certificate page ----------
+
+
+@pytest.fixture
+def certificate_world(world, settings, tmp_path):
+    """The owner (jahrgang-2) holds a certificate with its credential; the public URLs of the
+    issuer; the staff page of her certificate."""
+    from kohorte.credentials.models import Certificate
+    from kohorte.credentials.ob3 import attach_credential
+    from kohorte.teaching.models import Participation
+    from tests.factories import CertificateFactory
+
+    settings.KOHORTE_CREDENTIAL_KEYS_DIR = str(tmp_path / "credential-keys")
+    participation = Participation.objects.get(user=world["owner"])
+    certificate = CertificateFactory(
+        completion__participation=participation, holder_name="Olga Eigentum"
+    )
+    attach_credential(certificate)
+    certificate = Certificate.objects.get(pk=certificate.pk)
+    from kohorte.credentials import keys
+
+    (key,) = keys.all_keys()
+    public = [
+        f"/zertifikate/pruefen/{certificate.verification_id}/",
+        "/zertifikate/pruefen/",
+        "/zertifikate/aussteller/",
+        "/zertifikate/jwks.json",
+        f"/zertifikate/schluessel/{key}.json",
+        "/zertifikate/status/1",
+    ]
+    staff_page = f"/verwaltung/zertifikate/nachweis/{certificate.verification_id}/"
+    return {**world, "certificate": certificate, "public": public, "staff_page": staff_page}
+
+
+ALL_ROLES = ["anonymous", "applicant", "reviewer", "lecturer", "participant", "other_staff"]
+
+
+@pytest.mark.parametrize("role", [*ALL_ROLES, "owner", "staff"])
+def test_certificate_public_urls_are_public_for_every_role(
+    client, certificate_world, role, django_user_model
+):
+    if role == "owner":
+        client.force_login(certificate_world["owner"])
+    elif role == "staff":
+        staff = django_user_model.objects.create_user("ps@example.org", "x", is_staff=True)
+        Membership.objects.create(
+            user=staff, role="staff", program=Cohort.objects.get(slug="jahrgang-2").program
+        )
+        client.force_login(staff)
+    elif role != "anonymous":
+        client.force_login(certificate_world["users"][role])
+    for url in certificate_world["public"]:
+        response = client.get(url)
+        assert response.status_code == 200, (role, url)
+        body = response.content.decode()
+        # the verification page names the holder, never her e-mail or anything else of hers
+        assert "owner@bund.example" not in body and SECRET not in body, url
+    verify = client.get(certificate_world["public"][0]).content.decode()
+    assert "Olga Eigentum" in verify
+
+
+@pytest.mark.parametrize("role", [*ALL_ROLES, "owner"])
+def test_certificate_staff_page_only_for_the_programmes_staff(client, certificate_world, role):
+    url = certificate_world["staff_page"]
+    if role == "owner":
+        client.force_login(certificate_world["owner"])
+    elif role != "anonymous":
+        client.force_login(certificate_world["users"][role])
+    response = client.get(url)
+    if role == "anonymous":
+        assert response.status_code == 302 and "/login/" in response["Location"]
+    else:
+        assert response.status_code == 404, role
+        assert "Olga Eigentum" not in response.content.decode()
+    response = client.post(url, {"reason": "Versuch"})
+    assert response.status_code in {302, 404}
+    certificate_world["certificate"].refresh_from_db()
+    assert certificate_world["certificate"].status == "valid"
+
+
+def test_certificate_staff_page_same_404_for_missing_and_forbidden(client, certificate_world):
+    client.force_login(certificate_world["users"]["other_staff"])
+    forbidden = client.get(certificate_world["staff_page"])
+    missing = client.get("/verwaltung/zertifikate/nachweis/gibtesnicht000000/")
+    assert forbidden.status_code == missing.status_code == 404
+
+
+def test_certificate_staff_page_for_the_programmes_staff(
+    client, certificate_world, django_user_model
+):
+    staff = django_user_model.objects.create_user("ps@example.org", "x", is_staff=True)
+    Membership.objects.create(
+        user=staff, role="staff", program=Cohort.objects.get(slug="jahrgang-2").program
+    )
+    client.force_login(staff)
+    body = client.get(certificate_world["staff_page"]).content.decode()
+    assert "Zertifikat von Olga Eigentum" in body and "Zertifikat widerrufen" in body

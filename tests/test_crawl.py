@@ -497,6 +497,14 @@ def test_crawl_every_page_every_role_both_languages(client, demo):
     }
     if offer:
         roles["offer link"] = (None, [offer])
+    # certificates: the verification pages (public) and the staff page of one certificate
+    from kohorte.credentials.models import Certificate
+
+    roles["anonymous"][1].append("/zertifikate/pruefen/")
+    certificate = Certificate.objects.order_by("pk").first()
+    if certificate is not None:
+        roles["anonymous"][1].append(f"/zertifikate/pruefen/{certificate.verification_id}/")
+        roles["staff"][1].append(f"/verwaltung/zertifikate/nachweis/{certificate.verification_id}/")
     report: dict[str, list[str]] = {}
     coverage = []
     tables: dict[str, str] = {}

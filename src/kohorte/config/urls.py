@@ -18,7 +18,6 @@ urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("readyz", core_views.readyz, name="readyz"),
     path("admin/", admin.site.urls),
-    path("", include("kohorte.credentials.urls")),
     path(
         "<slug:program>/jahrgaenge/<slug:cohort>/kalender.ics",
         catalog_views.cohort_calendar,
@@ -49,6 +48,9 @@ urlpatterns += i18n_patterns(
     path("", include("kohorte.assessments.urls")),
     path("", include("kohorte.assessments.progress_urls")),
     path("", include("kohorte.assessments.transcript_urls")),
+    # German without a prefix (the CRL address in the issuer certificate, the credential URLs),
+    # the verification pages in English under /en/ as well.
+    path("", include("kohorte.credentials.urls")),
     path("<slug:program>/", include("kohorte.catalog.urls")),
     prefix_default_language=False,
 )

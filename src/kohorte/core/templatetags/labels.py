@@ -58,6 +58,7 @@ ACTION_LABELS = {
     "accounts.role_revoked": _("Rolle entzogen"),
     "accounts.privileges_changed": _("Rechte geändert"),
     "accounts.password_set_by_admin": _("Passwort durch Verwaltung gesetzt"),
+    "credentials.certificate_revoked": _("Zertifikat widerrufen"),
     "teaching.enrolled": _("als Teilnehmer:in aufgenommen"),
     "teaching.attendance_recorded": _("Anwesenheit erfasst"),
     "teaching.attendance_changed": _("Anwesenheit geändert"),

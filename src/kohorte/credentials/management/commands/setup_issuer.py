@@ -18,6 +18,11 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, force=False, **options):
+        from kohorte.credentials import keys
+
+        key, made = keys.ensure_key()
+        if made:
+            self.stdout.write(f"Created the key that signs Open Badges credentials: {key.kid}")
         if settings.KOHORTE_ISSUER_PKCS12 or settings.KOHORTE_ISSUER_KEY:
             self.stderr.write(
                 "The settings name an issuer key (KOHORTE_ISSUER_PKCS12 or KOHORTE_ISSUER_KEY): "
