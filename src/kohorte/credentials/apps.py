@@ -6,3 +6,6 @@ class CredentialsConfig(AppConfig):
     name = "kohorte.credentials"
     label = "credentials"
     verbose_name = _("Zertifikate")
+
+    def ready(self):
+        from kohorte.credentials import mail  # noqa: F401 (mail events)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from kohorte.credentials import views
+from kohorte.credentials import _verify_placeholder, views
 
 app_name = "credentials"
 
@@ -8,4 +8,10 @@ app_name = "credentials"
 urlpatterns = [
     path("zertifikate/ca.pem", views.ca_certificate, name="ca_certificate"),
     path("zertifikate/ca.crl", views.ca_crl, name="ca_crl"),
+    # Placeholder until h15-ob3's verification page is merged (same name, kwargs and path).
+    path(
+        "zertifikate/pruefen/<str:verification_id>/",
+        _verify_placeholder.verify,
+        name="verify",
+    ),
 ]
