@@ -16,3 +16,22 @@ def verify(request, verification_id):
         f"{certificate.holder_name}: {certificate.get_status_display()}",
         content_type="text/plain; charset=utf-8",
     )
+
+
+@require_safe
+def staff_certificate(request, verification_id):
+    from kohorte.admissions.rules import cohorts_visible_to_staff
+    from kohorte.catalog.models import Cohort
+
+    certificate = Certificate.objects.filter(
+        verification_id=verification_id,
+        participation__cohort__in=cohorts_visible_to_staff(request.user, Cohort.objects.all())
+        if request.user.is_authenticated
+        else Cohort.objects.none(),
+    ).first()
+    if certificate is None:
+        raise Http404
+    return HttpResponse(
+        f"{certificate.holder_name} v{certificate.version}: {certificate.get_status_display()}",
+        content_type="text/plain; charset=utf-8",
+    )

@@ -111,7 +111,9 @@ def issue_certificate(participation, *, actor, batch=None, reason: str = "", res
     reason = reason.strip()
     if previous is not None and not reason:
         raise ValidationError(
-            _("%(name)s hat schon ein gültiges Zertifikat: für eine Neuausstellung ist ein Grund nötig.")
+            _(
+                "%(name)s hat schon ein gültiges Zertifikat: für eine Neuausstellung ist ein Grund nötig."
+            )
             % {"name": participation.name}
         )
     latest = participation.certificates.aggregate(v=Max("version"))["v"] or 0
@@ -164,8 +166,13 @@ def _queue_certificate_mail(certificate: Certificate) -> None:
     participation = certificate.participation
     user = participation.user
     cohort = participation.cohort
-    jwt = certificate.credential_jwt or (
-        Certificate.objects.filter(pk=certificate.pk).values_list("credential_jwt", flat=True)[0]
+    jwt = (
+        certificate.credential_jwt
+        or (
+            Certificate.objects.filter(pk=certificate.pk).values_list("credential_jwt", flat=True)[
+                0
+            ]
+        )
     )
     base = settings.KOHORTE_BASE_URL.rstrip("/")
     queue_mail(

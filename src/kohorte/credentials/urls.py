@@ -14,4 +14,10 @@ urlpatterns = [
         _verify_placeholder.verify,
         name="verify",
     ),
+    # Placeholder until h15-ob3's staff certificate page is merged (same name and kwargs).
+    path(
+        "verwaltung/zertifikate/zertifikat/<str:verification_id>/",
+        _verify_placeholder.staff_certificate,
+        name="staff_certificate",
+    ),
 ]
