@@ -263,7 +263,7 @@ def run_batch(batch_id: int) -> IssuanceBatch:
             IssuanceBatch.objects.filter(pk=batch.pk).update(done=F("done") + 1)
         current = None
         zip_name = write_zip(batch.cohort)
-    except Exception as exc:  # noqa: BLE001 (every failure is shown to staff)
+    except Exception as exc:  # every failure is shown to staff
         who = (
             _("beim Zertifikat für %(name)s") % {"name": current.name}
             if current is not None

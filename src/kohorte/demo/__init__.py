@@ -69,6 +69,7 @@ def load_rest() -> str:
         accounts,
         admissions,
         assessments,
+        certificates,
         comms,
         events,
         lecturing,
@@ -90,6 +91,7 @@ def load_rest() -> str:
     events.load_events_demo(current.program, current.program.cohorts.get(slug=PAST_COHORT))
     lecturing.load_lecturing_demo(current.program, people["lecturer"], people["staff"])
     assessments.load_assessments_demo(current.program, people["staff"], people["lecturer"])
+    certificates.load_certificates_demo(current.program, people["staff"])
     return link
 
 

@@ -152,9 +152,7 @@ def queue_mail(
         attachments=[
             {"filename": f, "content": c, "mimetype": m} for f, c, m in (attachments or [])
         ]
-        + [
-            {"filename": f, "stored": n, "mimetype": m} for f, n, m in (stored_attachments or [])
-        ],
+        + [{"filename": f, "stored": n, "mimetype": m} for f, n, m in (stored_attachments or [])],
     )
     if batch is not None and batch.state in {Batch.State.HELD, Batch.State.SCHEDULED}:
         message.state, message.next_attempt_at = State.HELD, None
