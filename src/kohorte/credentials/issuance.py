@@ -91,13 +91,16 @@ def _language(user) -> str:
     return language if language in {"de", "en"} else "de"
 
 
-def issue_certificate(participation, *, actor, batch=None, reason: str = "", results=None):
+def issue_certificate(
+    participation, *, actor, batch=None, reason: str = "", results=None, signer=None
+):
     """Issue (or re-issue) the certificate of a participant with a current completion decision:
     render and sign the PDF, store it privately, attach the Open Badges credential, write an
     audit row and queue a mail with both files. A valid certificate is superseded, which needs
     a ``reason`` (e.g. a changed name). Nothing is kept when rendering or signing fails, so a
     failed issue can simply be tried again. ``results``: the participation's entry of
-    ``module_results`` when the caller already read it."""
+    ``module_results`` when the caller already read it; ``signer``: the issuer's signer when
+    the caller signs many (``signing.get_signer()``, read once per batch)."""
     completion = _current_completion(participation)
     if completion is None:
         raise ValidationError(
@@ -129,7 +132,7 @@ def issue_certificate(participation, *, actor, batch=None, reason: str = "", res
         issued_at=timezone.now(),
         issued_by=actor if getattr(actor, "pk", None) else None,
     )
-    pdf = signed_certificate_pdf(certificate, results)
+    pdf = signed_certificate_pdf(certificate, results, signer=signer)
     name = default_storage.save(
         f"certificates/{participation.cohort_id}/{secrets.token_urlsafe(24)}.pdf",
         ContentFile(pdf),
@@ -249,6 +252,7 @@ def run_batch(batch_id: int) -> IssuanceBatch:
     the batch done; on an error, mark it failed with a message a person can read (start a new
     issue to retry: the certificates already issued are kept and skipped)."""
     from kohorte.assessments.results import module_results
+    from kohorte.credentials.signing import get_signer
 
     batch = IssuanceBatch.objects.select_related("cohort__program", "started_by").get(pk=batch_id)
     set_batch_status(batch, BatchStatus.RUNNING)
@@ -256,9 +260,16 @@ def run_batch(batch_id: int) -> IssuanceBatch:
     try:
         participations = list(pending_participations(batch.cohort))
         results = module_results([p.pk for p in participations])
+        # One signer for the batch: the key, chain and CRL are read (and a stale CRL of the
+        # local issuer reissued) once, not per certificate.
+        signer = get_signer() if participations else None
         for current in participations:
             issue_certificate(
-                current, actor=batch.started_by, batch=batch, results=results.get(current.pk, {})
+                current,
+                actor=batch.started_by,
+                batch=batch,
+                results=results.get(current.pk, {}),
+                signer=signer,
             )
             IssuanceBatch.objects.filter(pk=batch.pk).update(done=F("done") + 1)
         current = None

@@ -30,17 +30,22 @@ def load_certificates_demo(program, staff) -> None:
     if not completers:
         return
     from kohorte.assessments.results import module_results
+    from kohorte.credentials.signing import get_signer
 
     results = module_results([p.pk for p in completers])
+    signer = get_signer()
     with transaction.atomic():
         issued = [
-            issuance.issue_certificate(p, actor=staff, results=results.get(p.pk, {}))
+            issuance.issue_certificate(p, actor=staff, results=results.get(p.pk, {}), signer=signer)
             for p in completers
         ]
         others = [c for c in issued if c.participation.user.email != _participant_email()]
         if others:
             issuance.issue_certificate(
-                others[0].participation, actor=staff, reason="Namensänderung (Demo)"
+                others[0].participation,
+                actor=staff,
+                reason="Namensänderung (Demo)",
+                signer=signer,
             )
         if len(others) > 1:
             # h15-ob3's revocation service replaces this on merge; the transition is the same.
