@@ -354,6 +354,7 @@ STAFF_PAGES = {
     "selection:application",
     "selection:decisions",
     "selection:offers",
+    "credentials_staff:cohort",
 }
 REACHED: dict[str, set[str]] = defaultdict(set)  # language -> view names reached
 
@@ -443,6 +444,8 @@ def offer_link() -> str | None:
 
 def test_crawl_every_page_every_role_both_languages(client, demo):
     from kohorte.accounts.models import User
+    from kohorte.catalog.models import Cohort
+    from kohorte.demo.catalog import PAST_COHORT
 
     code_re = _words(sorted(codes(), key=len, reverse=True))
     CONTENT[:] = content_strings()
@@ -468,6 +471,8 @@ def test_crawl_every_page_every_role_both_languages(client, demo):
                 "/bewertung/",
                 # reached from a mail's page only when the first one crawled has an account
                 f"/verwaltung/personen/{User.objects.get(email='bewerberin@example.org').pk}/mails/",
+                # the certificates of the 2024 cohort (issued, re-issued, revoked in the demo)
+                f"/verwaltung/zertifikate/{Cohort.objects.get(slug=PAST_COHORT).pk}/",
             ],
         ),
         "participant": (
