@@ -60,7 +60,9 @@ def test_staff_issue_and_the_holder_downloads(
     batch = IssuanceBatch.objects.get(cohort=cohort)
     issue_batch.call(batch.pk)  # what `kohorte worker` does with the queued task
     page.reload()
-    expect(page.get_by_text("Fertig: 2 Zertifikate ausgestellt am")).to_be_visible()
+    expect(page.get_by_text("Fertig: 2 Zertifikate ausgestellt am")).to_contain_text(
+        "Die Mails mit dem PDF an die Inhaber:innen stehen im Postausgang."
+    )
     expect(page.get_by_role("link", name="Fassung 1: gültig")).to_have_count(2)
     check_page(page, SHOTS, f"staff-done-{width}")
     with page.expect_download() as download:
