@@ -876,3 +876,173 @@ def test_certificate_staff_page_for_the_programmes_staff(
     client.force_login(staff)
     body = client.get(certificate_world["staff_page"]).content.decode()
     assert "Zertifikat von Olga Eigentum" in body and "Zertifikat widerrufen" in body
+
+
+# --- Certificates (issue 15): the staff page of a cohort and the holder's own files ---------
+
+JWT = "eyJhbGciOiJFZERTQSJ9.geheim-olga.sig"
+
+
+@pytest.fixture
+def certificates(world, django_user_model):
+    """The owner (jahrgang-2) holds a certificate (PDF and .jwt) of a finished batch with its
+    ZIP; "participant" (jahrgang-1) holds one of her own; a classmate of the owner (jahrgang-2)
+    holds none. The rows are made directly: the rendering is tested in tests/credentials."""
+    from datetime import date
+
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    from kohorte.assessments.models import Completion
+    from kohorte.credentials.models import Certificate, IssuanceBatch
+    from kohorte.teaching import services as teaching
+
+    owner = world["owner"]
+    cohort = world["run"].cohort
+    other = world["users"]["participant"].participations.get().cohort
+    staff = django_user_model.objects.create_user("ps@example.org", "x", is_staff=True)
+    Membership.objects.create(user=staff, role="staff", program=cohort.program)
+    classmate = django_user_model.objects.create_user("mate@bund.example", "x")
+    teaching.enrol_participant(cohort, classmate)
+    made = {}
+    for user, their_cohort in [(owner, cohort), (world["users"]["participant"], other)]:
+        participation = user.participations.get(cohort=their_cohort)
+        completion = Completion.objects.create(
+            participation=participation,
+            rule_met=True,
+            ects=6,
+            completed_on=date(2025, 6, 27),
+            decided_by=staff,
+        )
+        batch = IssuanceBatch.objects.create(
+            cohort=their_cohort,
+            status="done",
+            total=1,
+            done=1,
+            zip_name=default_storage.save(
+                "certificates/test.zip", ContentFile(b"PK-" + SECRET.encode())
+            ),
+        )
+        made[user.pk] = Certificate.objects.create(
+            participation=participation,
+            completion=completion,
+            batch=batch,
+            holder_name=user.get_full_name() or user.email,
+            language="de",
+            issued_at=timezone.now(),
+            pdf_name=default_storage.save(
+                "certificates/test.pdf", ContentFile(f"%PDF-1.7 {user.email}".encode())
+            ),
+            credential_jwt=f"{JWT}.{user.pk}",
+        )
+    mine = made[owner.pk]
+    theirs = made[world["users"]["participant"].pk]
+    staff_base = f"/verwaltung/zertifikate/{cohort.pk}/"
+    return {
+        "staff_user": staff,
+        "classmate": classmate,
+        "certificate": mine,
+        "theirs": theirs,
+        "staff": [
+            staff_base,
+            staff_base + "fortschritt/",
+            f"{staff_base}zip/{mine.batch_id}/",
+        ],
+        "staff_missing": [
+            "/verwaltung/zertifikate/999999/",
+            "/verwaltung/zertifikate/999999/fortschritt/",
+            f"{staff_base}zip/999999/",
+            f"/verwaltung/zertifikate/{other.pk}/zip/{mine.batch_id}/",
+        ],
+        "holder": [
+            f"/mein-programm/zertifikat/{mine.verification_id}.pdf",
+            f"/mein-programm/zertifikat/{mine.verification_id}.jwt",
+        ],
+        "holder_missing": [
+            "/mein-programm/zertifikat/gibt-es-nicht.pdf",
+            "/mein-programm/zertifikat/gibt-es-nicht.jwt",
+        ],
+        "reissue": (staff_base, {"action": "reissue", "participation": mine.participation_id}),
+    }
+
+
+CERTIFICATE_ROLES = [
+    "anonymous",
+    "applicant",
+    "reviewer",
+    "lecturer",
+    "run_lecturer",
+    "classmate",
+    "participant",
+    "other_staff",
+    "programme_staff",
+]
+
+
+def _certificate_user(world, certificates, role):
+    return {
+        "classmate": certificates["classmate"],
+        "programme_staff": certificates["staff_user"],
+    }.get(role) or world["users"][role]
+
+
+@pytest.mark.parametrize("role", CERTIFICATE_ROLES)
+def test_certificate_urls_refuse_everyone_but_the_holder_and_the_programme(
+    client, world, certificates, role
+):
+    from kohorte.credentials.models import Certificate
+
+    if role != "anonymous":
+        client.force_login(_certificate_user(world, certificates, role))
+    staff = role == "programme_staff"
+    for url in certificates["staff"]:
+        response = client.get(url)
+        if staff:
+            assert response.status_code == 200, url
+            continue
+        if role == "anonymous":
+            assert response.status_code == 302 and "/login/" in response["Location"], url
+        else:
+            assert response.status_code == 404, (role, url)
+        _assert_no_leak(response, world["owner"])
+    for url in certificates["staff_missing"]:
+        response = client.get(url)
+        assert response.status_code == (302 if role == "anonymous" else 404), (role, url)
+    # the holder's files: only the holder (programme staff too get 404, as for a missing one)
+    for url in certificates["holder"] + certificates["holder_missing"]:
+        response = client.get(url)
+        if role == "anonymous":
+            assert response.status_code == 302 and "/login/" in response["Location"], url
+        else:
+            assert response.status_code == 404, (role, url)
+    # the re-issue (POST) changes nothing for anyone but the programme's staff
+    url, data = certificates["reissue"]
+    if not staff:
+        response = client.post(url, {**data, "reason": "Versuch"})
+        assert response.status_code == (302 if role == "anonymous" else 404), role
+        assert Certificate.objects.count() == 2
+    if role == "participant":  # another cohort's holder: her own files, not the owner's
+        theirs = certificates["theirs"]
+        own = client.get(f"/mein-programm/zertifikat/{theirs.verification_id}.jwt")
+        assert own.status_code == 200 and own.content.decode() == theirs.credential_jwt
+
+
+def test_the_holder_and_the_programme_staff_get_the_certificate_files(client, world, certificates):
+    certificate = certificates["certificate"]
+    client.force_login(world["owner"])
+    pdf_url, jwt_url = certificates["holder"]
+    pdf_response = client.get(pdf_url)
+    assert pdf_response.status_code == 200
+    assert b"".join(pdf_response.streaming_content) == b"%PDF-1.7 owner@bund.example"
+    assert 'filename="zertifikat-olga-eigentum-v1.pdf"' in pdf_response["Content-Disposition"]
+    jwt_response = client.get(jwt_url)
+    assert jwt_response.content.decode() == certificate.credential_jwt
+    assert jwt_response["Content-Type"] == "application/jwt"
+    for url in certificates["staff"]:
+        assert client.get(url).status_code == 404, url  # a holder is not staff
+    client.force_login(certificates["staff_user"])
+    page = client.get(certificates["staff"][0]).content.decode()
+    assert "Olga Eigentum" in page and "Paul Anders" not in page
+    zip_response = client.get(certificates["staff"][2])
+    assert zip_response["Content-Type"] == "application/zip"
+    assert b"".join(zip_response.streaming_content) == b"PK-" + SECRET.encode()

@@ -358,6 +358,7 @@ STAFF_PAGES = {
     "assessments_progress:person",
     "transcripts:staff_list",
     "transcripts:issue",
+    "credentials_staff:cohort",
 }
 REACHED: dict[str, set[str]] = defaultdict(set)  # language -> view names reached
 
@@ -448,6 +449,7 @@ def offer_link() -> str | None:
 def test_crawl_every_page_every_role_both_languages(client, demo):
     from kohorte.accounts.models import User
     from kohorte.catalog.models import Cohort
+    from kohorte.demo.catalog import PAST_COHORT
     from kohorte.teaching.models import Participation
 
     code_re = _words(sorted(codes(), key=len, reverse=True))
@@ -478,6 +480,8 @@ def test_crawl_every_page_every_role_both_languages(client, demo):
                 f"/verwaltung/zeugnisse/{Cohort.objects.get(slug='jahrgang-1').pk}/",
                 # reached from a mail's page only when the first one crawled has an account
                 f"/verwaltung/personen/{User.objects.get(email='bewerberin@example.org').pk}/mails/",
+                # the certificates of the 2024 cohort (issued, re-issued, revoked in the demo)
+                f"/verwaltung/zertifikate/{Cohort.objects.get(slug=PAST_COHORT).pk}/",
             ],
         ),
         "participant": (

@@ -127,6 +127,10 @@ def cmd_demo(args) -> None:
         connections.close_all()
         if link:
             print(f"  {'referee link':<12} {link}  (no login: the unanswered request)")
+        from kohorte.demo.certificates import demo_verification_url
+
+        if certificate_url := demo_verification_url():
+            print(f"  {'certificate':<12} {certificate_url}  (verification page of a valid one)")
         print(f"Demo fully loaded in {time.monotonic() - started:.1f} s.")
         print("Stop it with Ctrl+C.", flush=True)
         processes.append(subprocess.Popen([sys.executable, "-m", "kohorte", "worker"], env=env))

@@ -95,3 +95,80 @@ def ca_cert(issuer_dir):
     from pyhanko.keys import load_cert_from_pemder
 
     return load_cert_from_pemder(issuer_dir / issuer.CA_CERT)
+
+
+# --- A participant who completed the programme (for the certificate and its issue) -----------
+
+
+def make_completed(cohort, email, first, last, *, staff, grades=("1.3", "2.0"), language="de"):
+    """Enrol a participant, publish passing grades in the cohort's first mandatory runs and take
+    the completion decision; return the participation."""
+    from datetime import date, timedelta
+
+    from django.contrib.auth import get_user_model
+    from django.utils import timezone
+
+    from kohorte.assessments.models import Assessment, Completion, Submission
+    from kohorte.catalog.models import Module, ModuleRun
+    from kohorte.teaching.services import enrol_participant
+
+    user = get_user_model().objects.create_user(
+        email, "x", first_name=first, last_name=last, preferred_language=language
+    )
+    participation = enrol_participant(cohort, user, actor=staff)
+    runs = ModuleRun.objects.filter(cohort=cohort, module__kind=Module.Kind.MANDATORY).order_by(
+        "starts_on"
+    )
+    for index, (run, grade) in enumerate(zip(runs, grades, strict=False)):
+        assessment = Assessment.objects.filter(run=run, attempt=1).first()
+        if assessment is None:
+            assessment = Assessment.objects.create(
+                run=run,
+                kind="paper",
+                task="Analysieren Sie einen Anwendungsfall.",
+                due_at=timezone.now() - timedelta(days=30),
+                ects=run.module.ects or 3,
+                ects_is_assumption=index == 1,
+                grading=Module.Grading.GRADE_DE,
+            )
+        Submission.objects.create(
+            assessment=assessment,
+            participation=participation,
+            candidate_number=participation.pk * 10 + index,
+            status=Submission.Status.PUBLISHED,
+            grade=grade,
+            published_at=timezone.now(),
+        )
+    Completion.objects.create(
+        participation=participation,
+        rule_met=True,
+        ects=6,
+        completed_on=date(2025, 6, 27),
+        decided_by=staff,
+    )
+    return participation
+
+
+@pytest.fixture
+def team(db, demo_catalog, django_user_model):
+    from kohorte.accounts.models import Membership
+    from kohorte.catalog.models import Cohort
+
+    cohort = Cohort.objects.get(slug="jahrgang-1")
+    user = django_user_model.objects.create_user(
+        "team@example.org", "x", is_staff=True, first_name="Tina", last_name="Team"
+    )
+    Membership.objects.create(user=user, role="staff", program=cohort.program)
+    return user
+
+
+@pytest.fixture
+def past_cohort(team):
+    from kohorte.catalog.models import Cohort
+
+    return Cohort.objects.select_related("program").get(slug="jahrgang-1")
+
+
+@pytest.fixture
+def completed(issuer_dir, past_cohort, team):
+    return make_completed(past_cohort, "erika@bund.example", "Erika", "Musterfrau", staff=team)

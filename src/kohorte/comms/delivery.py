@@ -17,6 +17,7 @@ from datetime import timedelta
 from email.utils import formataddr
 
 from django.conf import settings
+from django.core.files.storage import default_storage
 from django.core.mail import EmailMultiAlternatives, mailers
 from django.db import transaction
 from django.db.models import F
@@ -104,7 +105,12 @@ def build_email(message: OutboxMessage) -> EmailMultiAlternatives:
             secrets.insert(message.body_html, values, html_body=True), "text/html"
         )
     for attachment in message.attachments:
-        email.attach(attachment["filename"], attachment["content"], attachment["mimetype"])
+        if "stored" in attachment:  # a binary file in private storage (a signed PDF)
+            with default_storage.open(attachment["stored"], "rb") as stored:
+                content = stored.read()
+        else:
+            content = attachment["content"]
+        email.attach(attachment["filename"], content, attachment["mimetype"])
     return email
 
 

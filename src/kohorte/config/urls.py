@@ -51,6 +51,8 @@ urlpatterns += i18n_patterns(
     # German without a prefix (the CRL address in the issuer certificate, the credential URLs),
     # the verification pages in English under /en/ as well.
     path("", include("kohorte.credentials.urls")),
+    path("", include("kohorte.credentials.issuance_urls")),
+    path("", include("kohorte.credentials.holder_urls")),
     path("<slug:program>/", include("kohorte.catalog.urls")),
     prefix_default_language=False,
 )

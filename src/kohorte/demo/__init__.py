@@ -69,6 +69,7 @@ def load_rest() -> str:
         accounts,
         admissions,
         assessments,
+        certificates,
         comms,
         events,
         lecturing,
@@ -92,6 +93,7 @@ def load_rest() -> str:
     lecturing.load_lecturing_demo(current.program, people["lecturer"], people["staff"])
     assessments.load_assessments_demo(current.program, people["staff"], people["lecturer"])
     transcripts.load_transcripts_demo(current.program, people["staff"])
+    certificates.load_certificates_demo(current.program, people["staff"])
     return link
 
 

@@ -97,6 +97,7 @@ def queue_mail(
     idempotency_key: str | None = None,
     batch: Batch | None = None,
     attachments: list[tuple[str, str, str]] | None = None,
+    stored_attachments: list[tuple[str, str, str]] | None = None,
 ) -> OutboxMessage:
     """Render the event's template in the recipient's language and put the mail in the outbox.
 
@@ -104,7 +105,9 @@ def queue_mail(
     or malformed address, or an opt-out from a non-transactional category, is recorded as
     rejected (visible to staff) and never sent. The worker is woken on commit. With a held or
     scheduled ``batch`` the mail waits, held, until the batch is released. ``attachments``:
-    text files sent with the mail, as (filename, content, mimetype).
+    text files sent with the mail, as (filename, content, mimetype). ``stored_attachments``:
+    binary files in private storage (e.g. a signed PDF), as (filename, storage name, mimetype),
+    read when the mail is sent.
     """
     event = EVENTS[event_key]
     email = (to or "").strip()
@@ -148,7 +151,8 @@ def queue_mail(
         batch=batch,
         attachments=[
             {"filename": f, "content": c, "mimetype": m} for f, c, m in (attachments or [])
-        ],
+        ]
+        + [{"filename": f, "stored": n, "mimetype": m} for f, n, m in (stored_attachments or [])],
     )
     if batch is not None and batch.state in {Batch.State.HELD, Batch.State.SCHEDULED}:
         message.state, message.next_attempt_at = State.HELD, None
