@@ -93,7 +93,7 @@ def test_transcript_in_english(graded, completed, issuer_ready, team):
     assert "Transcript of records Leistungsübersicht Participant Tara Teil" in text
     assert "Participant Tara Teil" in text
     assert "Level 7 of the European Qualifications Framework (Assumption)" in text
-    assert "Programme completed on November 20, 2026" in text
+    assert "Programme completed on 20 November 2026" in text
     assert "Transcript of records, version 1 – page 1 / 2" in text
 
 

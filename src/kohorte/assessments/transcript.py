@@ -26,7 +26,6 @@ from kohorte.assessments.models import Completion
 from kohorte.assessments.results import module_results
 from kohorte.catalog.models import ModuleRun
 from kohorte.core.pdf import render_pdf
-from kohorte.core.pdf_fonts import ttf_font_url
 from kohorte.teaching.models import Participation
 
 GRADING_TABLE_MIN_GRADES = 10
@@ -201,10 +200,6 @@ def render_transcript(
                 "issued_at": issued_at,
                 "reason": reason,
                 "min_grades": GRADING_TABLE_MIN_GRADES,
-                "fonts": {
-                    "regular": ttf_font_url("fira-sans/FiraSans-Regular"),
-                    "bold": ttf_font_url("fira-sans/FiraSans-Bold"),
-                },
                 "footer": _("Leistungsübersicht, Fassung %(version)d – Seite")
                 % {"version": version},
             },
