@@ -47,6 +47,7 @@ urlpatterns += i18n_patterns(
     path("", include("kohorte.teaching.urls")),
     path("", include("kohorte.events.urls")),
     path("", include("kohorte.assessments.urls")),
+    path("", include("kohorte.assessments.staff_urls")),
     path("<slug:program>/", include("kohorte.catalog.urls")),
     prefix_default_language=False,
 )

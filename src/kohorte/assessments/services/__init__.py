@@ -6,6 +6,7 @@ from kohorte.assessments.services.assessments import (
     due_for,
     grant_extension,
     participants,
+    update_assessment,
 )
 from kohorte.assessments.services.marking import (
     agree_grade,
@@ -37,5 +38,6 @@ __all__ = [
     "record_mark",
     "set_submission_status",
     "submit_work",
+    "update_assessment",
     "upload_refusal",
 ]
