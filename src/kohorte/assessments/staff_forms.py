@@ -31,7 +31,13 @@ class AssessmentForm(forms.Form):
     max_words = forms.IntegerField(label=_("höchstens Wörter"), min_value=1, required=False)
     grading = forms.ChoiceField(label=_("Bewertung"), choices=Module.Grading.choices)
     ects = forms.DecimalField(
-        label=_("ECTS-Punkte"), min_value=0, max_value=99, max_digits=4, decimal_places=1
+        label=_("ECTS-Punkte"),
+        min_value=0,
+        max_value=99,
+        max_digits=4,
+        decimal_places=1,
+        localize=True,
+        widget=forms.TextInput(attrs={"inputmode": "decimal"}),
     )
     ects_is_assumption = forms.BooleanField(
         label=_("ECTS-Punkte sind eine Annahme"),
@@ -47,6 +53,8 @@ class AssessmentForm(forms.Form):
         max_value=Decimal("4.0"),
         max_digits=3,
         decimal_places=1,
+        localize=True,
+        widget=forms.TextInput(attrs={"inputmode": "decimal"}),
         help_text=_("in Notenstufen, zum Beispiel 1,0"),
     )
     anonymous = forms.BooleanField(
@@ -65,10 +73,6 @@ class AssessmentForm(forms.Form):
 
     def __init__(self, *args, locked=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["ects"].localize = True
-        self.fields["ects"].widget.is_localized = True
-        self.fields["disagreement_threshold"].localize = True
-        self.fields["disagreement_threshold"].widget.is_localized = True
         for name, reason in dict(locked).items():
             self.fields[name].disabled = True
             self.fields[name].help_text = reason

@@ -64,7 +64,9 @@ def assessment_marking(request, pk):
             try:
                 submission = services.record_mark(
                     assessment,
-                    next(p for p in unrecorded if p.pk == record_form.cleaned_data["participation"]),
+                    next(
+                        p for p in unrecorded if p.pk == record_form.cleaned_data["participation"]
+                    ),
                     actor=request.user,
                     grade=record_form.cleaned_data["grade"],
                     feedback=record_form.cleaned_data["feedback"],
