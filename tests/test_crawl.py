@@ -466,6 +466,7 @@ def test_crawl_every_page_every_role_both_languages(client, demo):
                 "/verwaltung/lehrbetrieb/",
                 "/verwaltung/veranstaltungen/",
                 "/bewertung/",
+                "/verwaltung/pruefungen/",
                 # reached from a mail's page only when the first one crawled has an account
                 f"/verwaltung/personen/{User.objects.get(email='bewerberin@example.org').pk}/mails/",
             ],
