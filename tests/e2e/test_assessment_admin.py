@@ -16,9 +16,7 @@ pytestmark = pytest.mark.browser
 SHOTS = Path("/tmp/shots-assessment-admin")  # noqa: S108 (screenshots for people to look at)
 
 
-def test_staff_sets_assessments_and_a_lecturer_records_an_oral(
-    page: Page, site, django_user_model
-):
+def test_staff_sets_assessments_and_a_lecturer_records_an_oral(page: Page, site, django_user_model):
     import io
 
     from allauth.account.models import EmailAddress
@@ -45,9 +43,7 @@ def test_staff_sets_assessments_and_a_lecturer_records_an_oral(
         users[first] = django_user_model.objects.create_user(
             email, "pw", first_name=first, last_name=last, **extra
         )
-        EmailAddress.objects.create(
-            user=users[first], email=email, verified=True, primary=True
-        )
+        EmailAddress.objects.create(user=users[first], email=email, verified=True, primary=True)
     staff, dora = users["Tina"], users["Dora"]
     Membership.objects.create(user=staff, role="staff", program=cohort.program)
     Membership.objects.create(user=dora, role="lecturer", cohort=cohort)
