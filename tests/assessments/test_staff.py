@@ -207,6 +207,9 @@ def test_resit_and_extension_from_the_staff_page(
     services.publish_grades(assessment, actor=team)
     text = _text(client.get(url).content.decode())
     assert "1 Person hat nicht bestanden und kann die Prüfung wiederholen." in text
+    # published: no more editing
+    assert "Bearbeiten" not in text
+    assert client.get(f"{url}bearbeiten/").status_code == 404
     response = client.post(url, {"action": "resit", "due_at": "2040-03-01T12:00"}, follow=True)
     resit = Assessment.objects.get(resit_of=assessment)
     assert (
@@ -353,7 +356,11 @@ def test_links_to_the_staff_pages_and_to_marking(client, cohort, lecturer, team)
     assert 'href="/verwaltung/pruefungen/">Prüfungen</a>' in page
     page = client.get("/verwaltung/pruefungen/").content.decode()
     assert f'href="/verwaltung/pruefungen/{cohort.pk}/">{cohort.name}</a>' in page
+    page = client.get("/bewertung/").content.decode()
+    assert 'href="/verwaltung/pruefungen/">Prüfungsleistungen festlegen und verwalten</a>' in page
     client.force_login(lecturer)
     page = client.get("/lehre/").content.decode()
     assert 'href="/bewertung/">Prüfungsleistungen Ihrer Module bewerten</a>' in page
     assert 'href="/verwaltung/pruefungen/"' not in page
+    page = client.get("/bewertung/").content.decode()
+    assert "Prüfungsleistungen festlegen und verwalten" not in page
