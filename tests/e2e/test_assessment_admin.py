@@ -80,13 +80,15 @@ def test_staff_sets_assessments_and_a_lecturer_records_an_oral(page: Page, site,
     page.get_by_label("Art").select_option(label="mündliche Prüfung")
     page.get_by_label("Aufgabenstellung").fill("Prüfungsgespräch über Ihre Fallstudie.")
     page.get_by_label("Abgabe bis").fill("2027-01-05T10:00")
-    page.get_by_label("anonyme Bewertung").check()
+    page.get_by_label("anonyme Bewertung: Dozent:innen sehen Kandidatennummern statt Namen").check()
     page.get_by_role("button", name="Prüfungsleistung anlegen").click()
     expect(
         page.get_by_text("Anonym bewerten lassen sich nur Abgaben, keine Präsentationen")
     ).to_be_visible()
     check_page(page, SHOTS, "anlegen-fehler")
-    page.get_by_label("anonyme Bewertung").uncheck()
+    page.get_by_label(
+        "anonyme Bewertung: Dozent:innen sehen Kandidatennummern statt Namen"
+    ).uncheck()
     page.get_by_role("button", name="Prüfungsleistung anlegen").click()
     expect(page.get_by_text("Die Prüfungsleistung ist angelegt.")).to_be_visible()
     expect(page.get_by_text("5. Januar 2027, 10:00 Uhr")).to_be_visible()
@@ -133,3 +135,11 @@ def test_staff_sets_assessments_and_a_lecturer_records_an_oral(page: Page, site,
     check_page(page, SHOTS, "muendlich-erfasst-390")
     oral = Assessment.objects.get(run=oral_run)
     assert oral.submissions.get().grade == "1.7"
+
+    # staff on a phone: the cohort's assessments and the paper's page with its chart
+    login(page, site, "team@example.org")
+    page.goto(site + f"/verwaltung/pruefungen/{cohort.pk}/")
+    expect(page.get_by_role("cell", name="mündliche Prüfung")).to_be_visible()
+    check_page(page, SHOTS, "jahrgang-390")
+    page.goto(site + f"/verwaltung/pruefungen/{cohort.pk}/{paper.pk}/")
+    check_page(page, SHOTS, "hausarbeit-390")

@@ -12,8 +12,10 @@ from django.utils.translation import pgettext
 
 from kohorte.assessments import grading
 from kohorte.assessments.results import module_results
-from kohorte.core.charts import GRID, INK, MARK, WIDTH, fmt, svg_frame
+from kohorte.core.charts import GRID, INK, MARK, fmt, svg_frame
 from kohorte.teaching.models import Participation
+
+WIDTH = 400
 
 
 @dataclass
@@ -57,8 +59,9 @@ def grade_distributions(cohort, runs) -> list[Distribution]:
 
 
 def grade_chart(chart_id: str, title: str, rows: list[tuple[str, int]]) -> SafeString:
-    """A bar per grade, its number above it, the grade below; the same numbers as ``desc``."""
-    left, right, top, bottom = 16, 16, 28, 160
+    """A bar per grade, its number above it, the grade below; the same numbers as ``desc``.
+    Narrow (``WIDTH`` 400) so that it fits a phone as it is."""
+    left, right, top, bottom = 8, 8, 24, 150
     slot = (WIDTH - left - right) / max(len(rows), 1)
     most = max([n for _g, n in rows] + [1])
     body = [
@@ -68,13 +71,13 @@ def grade_chart(chart_id: str, title: str, rows: list[tuple[str, int]]) -> SafeS
     for i, (grade, n) in enumerate(rows):
         x = left + slot * i
         height = (bottom - top) * n / most
-        bar = min(slot * 0.6, 48)
+        bar = min(slot * 0.7, 48)
         body.append(
             f'<rect x="{fmt(x + (slot - bar) / 2)}" y="{fmt(bottom - height)}" '
             f'width="{fmt(bar)}" height="{fmt(height)}" fill="{MARK}"/>'
-            f'<text x="{fmt(x + slot / 2)}" y="{fmt(bottom - height - 6)}" font-size="13" '
+            f'<text x="{fmt(x + slot / 2)}" y="{fmt(bottom - height - 6)}" font-size="12" '
             f'text-anchor="middle" fill="{INK}">{n}</text>'
-            f'<text x="{fmt(x + slot / 2)}" y="{bottom + 18}" font-size="13" '
+            f'<text x="{fmt(x + slot / 2)}" y="{bottom + 18}" font-size="12" '
             f'text-anchor="middle" fill="{INK}">{escape(grade)}</text>'
         )
     body.append(
@@ -92,4 +95,6 @@ def grade_chart(chart_id: str, title: str, rows: list[tuple[str, int]]) -> SafeS
         desc,
         bottom + 48,
         body,
+        width=WIDTH,
+        css_class="chart chart--small",
     )

@@ -39,10 +39,10 @@ class AssessmentForm(forms.Form):
         localize=True,
         widget=forms.TextInput(attrs={"inputmode": "decimal"}),
     )
+    # no help texts at checkboxes: the label says it all
     ects_is_assumption = forms.BooleanField(
-        label=_("ECTS-Punkte sind eine Annahme"),
+        label=_("ECTS-Punkte sind eine Annahme (die Broschüre nennt keine Zahl)"),
         required=False,
-        help_text=_("Die Broschüre nennt keine Zahl; die Angabe wird als Annahme gekennzeichnet."),
     )
     second_marker_required = forms.BooleanField(
         label=_("Zweitgutachten erforderlich"), required=False
@@ -58,9 +58,8 @@ class AssessmentForm(forms.Form):
         help_text=_("in Notenstufen, zum Beispiel 1,0"),
     )
     anonymous = forms.BooleanField(
-        label=_("anonyme Bewertung"),
+        label=_("anonyme Bewertung: Dozent:innen sehen Kandidatennummern statt Namen"),
         required=False,
-        help_text=_("Dozent:innen sehen Kandidatennummern statt Namen (nur bei Abgaben)."),
     )
     publish_at = _when(
         _("Noten veröffentlichen am"),

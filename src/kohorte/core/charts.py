@@ -22,12 +22,19 @@ def fmt(x: float) -> str:
 
 
 def svg_frame(
-    chart_id: str, title: str, desc: str, height: int, body: list[str], width: int = WIDTH
+    chart_id: str,
+    title: str,
+    desc: str,
+    height: int,
+    body: list[str],
+    width: int = WIDTH,
+    css_class: str = "chart",
 ) -> SafeString:
     """The ``<svg role="img">`` around ``body``, named by ``title`` and described by ``desc``
-    (both escaped here; ``body`` must already be escaped)."""
+    (both escaped here; ``body`` must already be escaped). ``chart--small`` (a narrow viewBox)
+    fits a phone without scrolling."""
     return mark_safe(
-        f'<svg class="chart" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
+        f'<svg class="{css_class}" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
         f'role="img" aria-labelledby="{chart_id}-title {chart_id}-desc" focusable="false">'
         f'<title id="{chart_id}-title">{escape(title)}</title>'
         f'<desc id="{chart_id}-desc">{escape(desc)}</desc>' + "".join(body) + "</svg>"
