@@ -1046,3 +1046,98 @@ def test_the_holder_and_the_programme_staff_get_the_certificate_files(client, wo
     zip_response = client.get(certificates["staff"][2])
     assert zip_response["Content-Type"] == "application/zip"
     assert b"".join(zip_response.streaming_content) == b"PK-" + SECRET.encode()
+
+
+# --- staff pages of assessments and results of orals (issue 14) ------------------------------
+
+
+@pytest.fixture
+def assessment_staff_world(assessment_world):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from kohorte.assessments import services as assessments
+    from kohorte.assessments.models import Assessment
+
+    world = assessment_world
+    published = Assessment.objects.get(task=SECRET)
+    cohort = published.run.cohort
+    other_run = cohort.runs.filter(module__kind="mandatory").exclude(pk=published.run_id).first()
+    oral = assessments.create_assessment(
+        other_run, actor=None, kind="oral", task="Gespräch", due_at=timezone.now() + timedelta(1)
+    )
+    free = cohort.runs.exclude(assessments__isnull=False).first()
+    c = cohort.pk
+    world["oral"] = oral
+    world["staff_pages"] = [
+        "/verwaltung/pruefungen/",
+        f"/verwaltung/pruefungen/{c}/",
+        f"/verwaltung/pruefungen/{c}/modul/{free.pk}/neu/",
+        f"/verwaltung/pruefungen/{c}/{published.pk}/",
+        f"/verwaltung/pruefungen/{c}/{oral.pk}/",
+        f"/verwaltung/pruefungen/{c}/{oral.pk}/bearbeiten/",
+    ]
+    world["oral_marking"] = f"/bewertung/{oral.pk}/"
+    return world
+
+
+@pytest.mark.parametrize("role", ASSESSMENT_ROLES)
+def test_assessment_staff_urls_for_every_role(client, assessment_staff_world, role):
+    world = assessment_staff_world
+    if role != "anonymous":
+        client.force_login(world["users"][role])
+    staff_pages = world["staff_pages"]
+    allowed = {
+        "staff": set(staff_pages) | {world["oral_marking"]},
+        "other_staff": {"/verwaltung/pruefungen/"},
+        # the lecturer of the oral's run records its results; the other one does not
+        "other_lecturer": {world["oral_marking"]},
+    }.get(role, set())
+    for url in [*staff_pages, world["oral_marking"]]:
+        response = client.get(url)
+        if url in allowed:
+            assert response.status_code == 200, (role, url)
+            if role == "other_staff":
+                _assert_no_leak(response, world["users"]["owner"])
+                assert staff_pages[1] not in response.content.decode()  # not their cohort
+            continue
+        if role == "anonymous":
+            assert response.status_code == 302 and "/login/" in response["Location"], url
+            continue
+        assert response.status_code == 404, (role, url, response.status_code)
+        _assert_no_leak(response, world["users"]["owner"])
+        absent = re.sub(r"/\d+/", "/999999/", url, count=1)
+        if absent != url:
+            missing = client.get(absent)
+            assert missing.status_code == 404, absent
+            assert _without_nonce(missing, absent) == _without_nonce(response, url), url
+
+
+def test_assessment_staff_writes_are_refused_to_others(client, assessment_staff_world):
+    from kohorte.assessments.models import Assessment, Extension, Submission
+    from kohorte.teaching.models import Participation
+
+    world = assessment_staff_world
+    owner = Participation.objects.get(user=world["users"]["owner"])
+    oral = world["oral"]
+    detail, edit = world["staff_pages"][4], world["staff_pages"][5]
+    create = world["staff_pages"][2]
+    for role in ["owner", "participant", "lecturer", "other_lecturer", "other_staff", "reviewer"]:
+        client.force_login(world["users"][role])
+        extension = {
+            "action": "extension",
+            "participation": owner.pk,
+            "due_at": "2040-01-01T12:00",
+            "reason": "x",
+        }
+        assert client.post(detail, extension).status_code == 404, role
+        assert client.post(edit, {"task": "geändert"}).status_code == 404, role
+        assert client.post(create, {"kind": "oral", "task": "neu"}).status_code == 404, role
+        if role != "other_lecturer":
+            record = {"action": "record", "participation": owner.pk, "grade": "bestanden"}
+            assert client.post(world["oral_marking"], record).status_code == 404, role
+    assert not Extension.objects.exists()
+    assert not Submission.objects.filter(assessment=oral).exists()
+    assert Assessment.objects.get(pk=oral.pk).task == "Gespräch"
+    assert Assessment.objects.count() == 3

@@ -478,6 +478,7 @@ def test_crawl_every_page_every_role_both_languages(client, demo):
                 # the 2024 cohort's completion (another cohort's empty matrix may come first)
                 f"/verwaltung/abschluss/{past.cohort_id}/{past.pk}/",
                 f"/verwaltung/zeugnisse/{Cohort.objects.get(slug='jahrgang-1').pk}/",
+                "/verwaltung/pruefungen/",
                 # reached from a mail's page only when the first one crawled has an account
                 f"/verwaltung/personen/{User.objects.get(email='bewerberin@example.org').pk}/mails/",
                 # the certificates of the 2024 cohort (issued, re-issued, revoked in the demo)

@@ -53,6 +53,7 @@ urlpatterns += i18n_patterns(
     path("", include("kohorte.credentials.urls")),
     path("", include("kohorte.credentials.issuance_urls")),
     path("", include("kohorte.credentials.holder_urls")),
+    path("", include("kohorte.assessments.staff_urls")),
     path("<slug:program>/", include("kohorte.catalog.urls")),
     prefix_default_language=False,
 )

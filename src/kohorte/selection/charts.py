@@ -15,16 +15,14 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
+from kohorte.core.charts import FILL, GRID, INK, MARK, WIDTH
+from kohorte.core.charts import fmt as _f
+from kohorte.core.charts import svg_frame as _frame
 from kohorte.selection.engine.offsets import offset_stderr
 from kohorte.selection.templatetags.selection import points
 
-INK = "#171a2b"  # text (15:1 on white)
-MARK = "#1a4f8b"  # points, intervals, boxes' outline (8:1)
-FILL = "#c8d6eb"  # box body, behind the outline
-GRID = "#6b7280"  # axis and zero line (4.8:1)
 Z95 = 1.96
 
-WIDTH = 640
 LABEL = 200  # room for the names on the left
 RIGHT = 24
 ROW = 30
@@ -89,19 +87,6 @@ def reviewer_stats(numbers, members, shrinkage: float) -> list[ReviewerStats]:
             )
         )
     return sorted(rows, key=lambda r: r.name)
-
-
-def _f(x: float) -> str:
-    return f"{x:.1f}"
-
-
-def _frame(chart_id: str, title: str, desc: str, height: int, body: list[str]) -> SafeString:
-    return mark_safe(
-        f'<svg class="chart" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" '
-        f'role="img" aria-labelledby="{chart_id}-title {chart_id}-desc" focusable="false">'
-        f'<title id="{chart_id}-title">{escape(title)}</title>'
-        f'<desc id="{chart_id}-desc">{escape(desc)}</desc>' + "".join(body) + "</svg>"
-    )
 
 
 def _axis(scale, ticks: list[float], y: float, label: str) -> list[str]:

@@ -6,6 +6,7 @@ from kohorte.assessments.services.assessments import (
     due_for,
     grant_extension,
     participants,
+    update_assessment,
 )
 from kohorte.assessments.services.completion import (
     decide_completion,
@@ -44,6 +45,7 @@ __all__ = [
     "record_mark",
     "set_submission_status",
     "submit_work",
+    "update_assessment",
     "upload_refusal",
     "withdraw_completion",
 ]

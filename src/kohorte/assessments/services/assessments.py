@@ -14,16 +14,21 @@ def create_assessment(run, *, actor, kind, task, due_at, **options) -> Assessmen
     """The assessment of ``run`` (first attempt): the grading scheme and ECTS come from the
     module, the ECTS with its "Annahme" flag."""
     module = run.module
+    options = {
+        "grading": module.grading,
+        "ects": module.ects,
+        "ects_is_assumption": module.assumption_for("ects") is not None,
+        **options,
+    }
+    _check_limits(options)
     with transaction.atomic():
+        if Assessment.objects.filter(run=run, attempt=1).exists():
+            raise ValidationError(
+                _("Für diesen Modultermin gibt es bereits eine Prüfungsleistung."),
+                code="exists",
+            )
         assessment = Assessment.objects.create(
-            run=run,
-            kind=kind,
-            task=task,
-            due_at=due_at,
-            grading=module.grading,
-            ects=module.ects,
-            ects_is_assumption=module.assumption_for("ects") is not None,
-            **options,
+            run=run, kind=kind, task=task, due_at=due_at, **options
         )
         log_action(
             "assessments.created",
@@ -130,3 +135,96 @@ def create_resit(assessment: Assessment, *, actor, due_at, task=None) -> Assessm
             data={"resit_of": assessment.pk, "attempt": resit.attempt},
         )
     return resit
+
+
+# What can be changed on an assessment; some of it is locked once work or marks exist.
+EDITABLE = (
+    "kind",
+    "task",
+    "due_at",
+    "min_pages",
+    "max_pages",
+    "max_words",
+    "grading",
+    "ects",
+    "ects_is_assumption",
+    "second_marker_required",
+    "disagreement_threshold",
+    "anonymous",
+    "publish_at",
+    "max_attempts",
+)
+
+
+def _check_limits(fields: dict) -> None:
+    low, high = fields.get("min_pages"), fields.get("max_pages")
+    if low is not None and high is not None and low > high:
+        raise ValidationError(
+            {"max_pages": _("Die Höchstzahl der Seiten liegt unter der Mindestzahl.")}
+        )
+
+
+def _str(value) -> str | None:
+    if value is None:
+        return None
+    return value.isoformat() if hasattr(value, "isoformat") else str(value)
+
+
+def update_assessment(assessment: Assessment, *, actor, **fields) -> Assessment:
+    """Change an assessment's settings, with an audit row of what changed (before and after).
+
+    What people already submitted against stays as it was: the kind cannot change once anyone
+    submitted or was marked, the grading scheme and the second marker not once marks exist;
+    nothing changes after the grades are published (a grade then changes on its own, with a
+    reason)."""
+    unknown = set(fields) - set(EDITABLE)
+    if unknown:
+        raise TypeError(f"not editable: {sorted(unknown)}")
+    from kohorte.assessments.models import Submission
+
+    _check_limits({f: fields.get(f, getattr(assessment, f)) for f in ("min_pages", "max_pages")})
+    with transaction.atomic():
+        assessment = Assessment.objects.select_for_update().get(pk=assessment.pk)
+        changed = {f: v for f, v in fields.items() if getattr(assessment, f) != v}
+        if not changed:
+            return assessment
+        submissions = Submission.objects.filter(assessment=assessment)
+        marked = submissions.exclude(first_grade="").exists()
+        errors = {}
+        if assessment.status == Assessment.Status.PUBLISHED:
+            raise ValidationError(
+                _(
+                    "Die Noten sind veröffentlicht; die Prüfungsleistung lässt sich nicht mehr "
+                    "ändern. Eine Note ändern Sie mit Begründung auf der Seite der Abgabe."
+                ),
+                code="published",
+            )
+        if "kind" in changed and submissions.exists():
+            errors["kind"] = _(
+                "Die Art lässt sich nicht mehr ändern: Es liegen bereits Abgaben oder "
+                "Bewertungen vor."
+            )
+        if "grading" in changed and marked:
+            errors["grading"] = _(
+                "Die Bewertungsart lässt sich nicht mehr ändern: Es liegen bereits Bewertungen vor."
+            )
+        if "second_marker_required" in changed and marked:
+            errors["second_marker_required"] = _(
+                "Das Zweitgutachten lässt sich nicht mehr ein- oder ausschalten: Es liegen "
+                "bereits Bewertungen vor."
+            )
+        if errors:
+            raise ValidationError(errors, code="locked")
+        before = {f: _str(getattr(assessment, f)) for f in changed}
+        for field, value in changed.items():
+            setattr(assessment, field, value)
+        assessment.save(update_fields=list(changed))
+        log_action(
+            "assessments.updated",
+            actor=actor,
+            target=assessment,
+            data={"fields": sorted(changed)},
+            before=before,
+            after={f: _str(v) for f, v in changed.items()},
+        )
+    return assessment

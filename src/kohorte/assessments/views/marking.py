@@ -19,6 +19,7 @@ from kohorte.assessments.access import (
 )
 from kohorte.assessments.forms import AgreeForm, ChangeForm, ExtensionForm, MarkForm
 from kohorte.assessments.models import Submission
+from kohorte.assessments.staff_forms import RecordForm
 from kohorte.core.uploads import private_file_response
 from kohorte.teaching.models import Participation
 
@@ -51,7 +52,35 @@ def assessment_marking(request, pk):
     staff = is_staff_for(request.user, assessment)
     people = list(services.participants(assessment).select_related("user"))
     extension_form = ExtensionForm(people=people)
-    if request.method == "POST" and staff:
+    # a presentation or an oral has no upload: the marker records the result per participant
+    recorded = set(assessment.submissions.values_list("participation_id", flat=True))
+    unrecorded = [p for p in people if p.pk not in recorded]
+    record_form = None
+    if not assessment.has_upload and assessment.status == assessment.Status.OPEN:
+        record_form = RecordForm(people=unrecorded, scheme=assessment.grading)
+    if request.method == "POST" and request.POST.get("action") == "record" and record_form:
+        record_form = RecordForm(request.POST, people=unrecorded, scheme=assessment.grading)
+        if record_form.is_valid():
+            try:
+                submission = services.record_mark(
+                    assessment,
+                    next(
+                        p for p in unrecorded if p.pk == record_form.cleaned_data["participation"]
+                    ),
+                    actor=request.user,
+                    grade=record_form.cleaned_data["grade"],
+                    feedback=record_form.cleaned_data["feedback"],
+                )
+            except ValidationError as error:
+                _errors(record_form, error)
+            else:
+                messages.success(
+                    request,
+                    _("Das Ergebnis von %(name)s ist festgehalten.")
+                    % {"name": submission.participation.name},
+                )
+                return redirect("assessments:marking", pk=assessment.pk)
+    elif request.method == "POST" and staff:
         action = request.POST.get("action")
         try:
             if action == "extension":
@@ -92,8 +121,9 @@ def assessment_marking(request, pk):
             "missing": len(people) - len(submissions),
             "extension_form": extension_form,
             "extensions": assessment.extensions.select_related("participation__user"),
+            "record_form": record_form,
         },
-        status=400 if extension_form.errors else 200,
+        status=400 if (extension_form.errors or (record_form and record_form.errors)) else 200,
     )
 
 

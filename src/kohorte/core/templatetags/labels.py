@@ -89,6 +89,7 @@ ACTION_LABELS = {
     "assessments.created": _("Prüfungsleistung angelegt"),
     "assessments.extension_granted": _("Frist der Prüfungsleistung verlängert"),
     "assessments.resit_created": _("Wiederholungsprüfung angelegt"),
+    "assessments.updated": _("Prüfungsleistung geändert"),
     "assessments.submitted": _("Prüfungsleistung abgegeben"),
     "assessments.marked": _("Prüfungsleistung bewertet (Erstgutachten)"),
     "assessments.second_marked": _("Zweitgutachten erstellt"),
