@@ -319,9 +319,8 @@ KOHORTE_ISSUER_KEY = env("KOHORTE_ISSUER_KEY")
 KOHORTE_ISSUER_CERT = env("KOHORTE_ISSUER_CERT")
 KOHORTE_ISSUER_CHAIN = env_list("KOHORTE_ISSUER_CHAIN", "")
 KOHORTE_ISSUER_CRLS = env_list("KOHORTE_ISSUER_CRLS", "")
-# Open Badges credentials (docs/credentials.md): key folder (default DATA_DIR/credential-keys), EQF
+# Open Badges credentials (docs/credentials.md): key folder (default DATA_DIR/credential-keys)
 KOHORTE_CREDENTIAL_KEYS_DIR = env("KOHORTE_CREDENTIAL_KEYS_DIR")
-KOHORTE_CREDENTIAL_EQF_LEVEL = env("KOHORTE_CREDENTIAL_EQF_LEVEL", "7")
 try:
     MAILERS = mailers_from_url(KOHORTE_SMTP_URL, DATA_DIR / "mail")
 except MailURLError as exc:

@@ -16,7 +16,6 @@ What it says, and where each value comes from:
   PDF's metadata (``/Subject`` and ``/Keywords``) so that a dropped file can be looked up.
 """
 
-import base64
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -81,8 +80,7 @@ def module_lines(participation, results=None) -> list[ModuleLine]:
 
 
 def qr_data_uri(url: str) -> str:
-    png = segno.make(url, error="m").png_data_uri(scale=8, border=2)
-    return png if png.startswith("data:") else "data:image/png;base64," + base64.b64encode(png)
+    return segno.make(url, error="m").png_data_uri(scale=8, border=2)
 
 
 def certificate_context(certificate, results=None) -> dict:

@@ -165,7 +165,7 @@ def build_credential(certificate) -> dict:
             ],
             "tag": [_("ECTS"), _("Weiterbildung")],
         }
-        eqf = getattr(settings, "KOHORTE_CREDENTIAL_EQF_LEVEL", "")
+        eqf = cohort.program.eqf_level  # catalogue data (an Annahme where the brochure is silent)
         if eqf:
             achievement["alignment"] = [
                 {
