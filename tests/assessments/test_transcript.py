@@ -149,7 +149,7 @@ def test_transcript_signature_validates_against_the_local_ca(issued, issuer_read
 
 
 def test_issue_records_audit_and_mail(issued, team):
-    log = AuditLog.objects.get(action="assessments.transcript_issued")
+    log = AuditLog.objects.get(action="assessments.transcript_created")
     assert (log.actor, log.object_id, log.data["version"], log.data["language"]) == (
         team,
         str(issued.pk),

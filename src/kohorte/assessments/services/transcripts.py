@@ -91,7 +91,7 @@ def issue_transcript(
                 issued_by=actor if getattr(actor, "pk", None) else None,
             )
             log_action(
-                "assessments.transcript_corrected" if current else "assessments.transcript_issued",
+                "assessments.transcript_corrected" if current else "assessments.transcript_created",
                 actor=actor,
                 target=transcript,
                 data={

@@ -97,7 +97,7 @@ ACTION_LABELS = {
     "assessments.agreed": _("Note nach Einigung festgelegt"),
     "assessments.published": _("Noten veröffentlicht"),
     "assessments.grade_published": _("Note veröffentlicht"),
-    "assessments.transcript_issued": _("Leistungsübersicht ausgestellt"),
+    "assessments.transcript_created": _("Leistungsübersicht ausgestellt"),
     "assessments.transcript_corrected": _("Korrigierte Leistungsübersicht ausgestellt"),
     "assessments.grade_changed": _("veröffentlichte Note geändert"),
     "assessments.completed": _("Abschluss festgestellt"),
