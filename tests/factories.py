@@ -28,6 +28,7 @@ class ProgramFactory(DjangoModelFactory):
     title_en = factory.Sequence(lambda n: f"Programme {n}")
     teaching_languages_de = "Deutsch"
     structure_de = "4 Pflichtmodule + 2 Wahlmodule"
+    eqf_level = 7
 
 
 class CohortFactory(DjangoModelFactory):

@@ -166,3 +166,18 @@ def test_holder_downloads_her_own_files_only(completed, past_cohort, team, clien
             f"credentials_holder:{name}", kwargs={"verification_id": other.verification_id}
         )
         assert client.get(url).status_code == 404
+
+
+def test_a_decision_with_a_valid_certificate_is_withdrawn_only_after_revocation(completed, team):
+    from kohorte.assessments.models import Completion
+    from kohorte.assessments.services import withdraw_completion
+    from kohorte.credentials.services import revoke_certificate
+
+    certificate = issuance.issue_certificate(completed, actor=team)
+    completion = Completion.objects.current().get(participation=completed)
+    with pytest.raises(ValidationError, match="Bitte widerrufen Sie zuerst das Zertifikat"):
+        withdraw_completion(completion, actor=team, reason="Täuschung festgestellt")
+    assert Completion.objects.current().filter(participation=completed).exists()
+    revoke_certificate(certificate, actor=team, reason="Täuschung festgestellt")
+    withdraw_completion(completion, actor=team, reason="Täuschung festgestellt")
+    assert not Completion.objects.current().filter(participation=completed).exists()

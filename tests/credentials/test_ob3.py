@@ -126,7 +126,8 @@ def test_achievement_describes_the_programme(certificate):
         "Wahlmodul bestanden; Anwesenheit von mindestens 80 %."
     )
     (eqf,) = achievement["alignment"]
-    assert eqf["targetUrl"] == "http://data.europa.eu/snb/eqf/7"
+    assert eqf["targetUrl"] == "http://data.europa.eu/snb/eqf/7"  # the programme's level
+
     assert len(achievement["resultDescription"]) == 2
     assert credential["credentialSubject"]["creditsEarned"] == 12.5
     (result,) = credential["credentialSubject"]["result"]
@@ -249,3 +250,13 @@ def test_status_indexes_are_random_and_unique(certificate):
     indexes = [c.status_index for c in [certificate, *certs]]
     assert len(set(indexes)) == 6
     assert indexes != sorted(indexes) or max(indexes) - min(indexes) > 6
+
+
+def test_no_eqf_alignment_where_the_programme_names_no_level(certificate):
+    from kohorte.catalog.models import Program
+    from kohorte.credentials.ob3 import build_credential
+
+    Program.objects.filter(pk=certificate.participation.cohort.program_id).update(eqf_level=None)
+    certificate.participation.cohort.program.refresh_from_db()
+    achievement = build_credential(certificate)["credentialSubject"]["achievement"]
+    assert "alignment" not in achievement

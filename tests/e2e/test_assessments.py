@@ -104,7 +104,7 @@ def test_participant_submits_lecturer_marks_staff_publish(
     expect(page.get_by_role("link", name="Tara Teil")).to_be_visible()
     _check(page, "team", width)
     page.get_by_role("button", name="Alle Noten jetzt veröffentlichen").click()
-    expect(page.get_by_text("1 Noten sind veröffentlicht.")).to_be_visible()
+    expect(page.get_by_text("1 Note ist veröffentlicht.")).to_be_visible()
 
     login(page, site, "tara@bund.example")
     page.goto(site + f"/mein-programm/pruefungen/{assessment.pk}/")

@@ -119,6 +119,17 @@ def withdraw_completion(completion: Completion, *, actor, reason: str) -> Comple
     if not reason:
         raise ValidationError({"reason": _("Bitte nennen Sie den Grund der Rücknahme.")})
     now = timezone.now()
+    # A certificate rests on this decision: it must be revoked first (credentials, with its own
+    # reason), or the verification page would call it valid with no decision behind it.
+    if completion.certificates.filter(status="valid").exists():
+        raise ValidationError(
+            {
+                "reason": _(
+                    "Auf dieser Entscheidung beruht ein gültiges Zertifikat. Bitte widerrufen "
+                    "Sie zuerst das Zertifikat; dann lässt sich die Entscheidung zurücknehmen."
+                )
+            }
+        )
     with transaction.atomic():
         changed = Completion.objects.filter(pk=completion.pk, withdrawn_at__isnull=True).update(
             withdrawn_at=now, withdrawn_reason=reason, withdrawn_by=actor

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from kohorte.assessments import grading, services
 from kohorte.assessments.access import (
@@ -98,7 +99,13 @@ def assessment_marking(request, pk):
                     return redirect("assessments:marking", pk=assessment.pk)
             elif action == "publish":
                 count = services.publish_grades(assessment, actor=request.user)
-                messages.success(request, _("%(n)d Noten sind veröffentlicht.") % {"n": count})
+                messages.success(
+                    request,
+                    ngettext(
+                        "%(n)d Note ist veröffentlicht.", "%(n)d Noten sind veröffentlicht.", count
+                    )
+                    % {"n": count},
+                )
                 return redirect("assessments:marking", pk=assessment.pk)
         except ValidationError as error:
             if action == "extension":
