@@ -5,10 +5,11 @@ the module) disagrees beyond the threshold, and they agree on a grade; staff pub
 her grade and that the completion rule is met; staff decide "completed" from the cohort matrix
 and issue her transcript, which she downloads as a PDF. Everyone starts from the page they land
 on and follows links (Mein Programm, Meine Lehre, the staff navigation). axe runs on every page;
-her progress page is also checked on a 390 px phone. Screenshots go to /tmp/shots-story/."""
+her progress page is also checked on a 390 px phone. Screenshots go to
+/tmp/shots-assessment-story/."""
 
 import subprocess
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -20,7 +21,7 @@ from tests.e2e.browser import check_page, login
 from tests.factories import make_pdf
 
 pytestmark = pytest.mark.browser
-SHOTS = Path("/tmp/shots-story")  # noqa: S108 (screenshots for people to look at)
+SHOTS = Path("/tmp/shots-assessment-story")  # noqa: S108 (screenshots for people to look at)
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
 # written out here, not taken from Django's formats: the page must say it in these words
@@ -108,8 +109,9 @@ def _world(django_user_model):
             recorded_at=timezone.now(),
         )
 
-    due = (timezone.localtime() + timedelta(days=30)).replace(
-        hour=23, minute=59, second=0, microsecond=0
+    # due two weeks after the module's last day, 23:59 in Berlin
+    due = timezone.make_aware(
+        datetime.combine(paper_run.ends_on + timedelta(days=14), time(23, 59))
     )
     paper = services.create_assessment(
         paper_run,
@@ -205,6 +207,8 @@ def test_a_paper_from_submission_to_the_transcript(
     page.get_by_role("button", name="Bewertung speichern").click()
     expect(page.get_by_text("Die Bewertung ist gespeichert.")).to_be_visible()
     expect(page.get_by_role("heading", name="Einigung nötig")).to_be_visible()
+    expect(page.get_by_text("Erstgutachten: 1,7")).to_be_visible()
+    expect(page.get_by_text("Zweitgutachten: 2,7")).to_be_visible()
     expect(
         page.get_by_text("Die beiden Gutachten weichen stärker voneinander ab als erlaubt.")
     ).to_be_visible()
@@ -222,6 +226,7 @@ def test_a_paper_from_submission_to_the_transcript(
     page.get_by_role("link", name="Prüfungsleistungen Ihrer Module bewerten").click()
     page.get_by_role("link", name=title).click()
     page.get_by_role("link", name="Tara Teil").click()
+    expect(page.get_by_text("Zweitgutachten: 2,7")).to_be_visible()
     page.get_by_label("Vereinbarte Note").fill("2,3")
     page.get_by_role("button", name="Vereinbarte Note speichern").click()
     expect(page.get_by_text("Die vereinbarte Note ist gespeichert.")).to_be_visible()
@@ -242,7 +247,10 @@ def test_a_paper_from_submission_to_the_transcript(
     page.get_by_role("link", name="Zur Bewertung").click()
     check_page(page, SHOTS, "13-veroeffentlichen")
     page.get_by_role("button", name="Alle Noten jetzt veröffentlichen").click()
-    expect(page.get_by_text("1 Noten sind veröffentlicht.")).to_be_visible()
+    # (the flash message says "1 Noten sind veröffentlicht.": reported, not asserted)
+    expect(page.get_by_role("region", name="Veröffentlichung")).to_contain_text(
+        f"Die Noten sind seit {_german(Submission.objects.get().published_at)} veröffentlicht."
+    )
     check_page(page, SHOTS, "14-veroeffentlicht")
 
     # --- Tara reads her grade, and that the rule is met ---------------------------------------
