@@ -249,7 +249,7 @@ def test_a_paper_from_submission_to_the_transcript(
     page.get_by_role("button", name="Alle Noten jetzt veröffentlichen").click()
     # (the flash message says "1 Noten sind veröffentlicht.": reported, not asserted)
     expect(page.get_by_role("region", name="Veröffentlichung")).to_contain_text(
-        f"Die Noten sind seit {_german(Submission.objects.get().published_at)} veröffentlicht."
+        f"Die Noten sind seit {_german(Submission.objects.get(assessment=paper).published_at)} veröffentlicht."
     )
     check_page(page, SHOTS, "14-veroeffentlicht")
 
