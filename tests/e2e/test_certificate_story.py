@@ -210,13 +210,20 @@ def test_issue_download_verify_and_revoke(
     assert worker.returncode == 0, err[-3000:]
     batch = IssuanceBatch.objects.get(cohort=cohort)
     assert (batch.status, batch.done, batch.total) == ("done", 2, 2), batch.error
-    # The page polls (htmx, every 2 s) and shows the end without a reload.
+    # The page polls (htmx, every 2 s) and, at the end, reloads itself: the counts and the
+    # table show the new certificates without anyone pressing "aktualisieren".
     done = page.get_by_text("Fertig: 2 Zertifikate ausgestellt am")
     expect(done).to_be_visible(timeout=15_000)
     expect(done).to_contain_text(
         "Die Mails mit dem PDF an die Inhaber:innen stehen im Postausgang."
     )
     expect(page.get_by_role("progressbar")).to_have_count(0)
+    expect(
+        page.get_by_text(
+            "2 Teilnehmer:innen haben den Abschluss; 0 davon warten auf ihr Zertifikat."
+        )
+    ).to_be_visible()
+    expect(page.get_by_role("link", name="Fassung 1: gültig")).to_have_count(2)
     check_page(page, SHOTS, "05-staff-done")
     with page.expect_download() as download:
         page.get_by_role("link", name="Alle gültigen Zertifikate zum Drucken herunterladen").click()
@@ -225,8 +232,6 @@ def test_issue_download_verify_and_revoke(
         names = sorted(archive.namelist())
         assert names == ["zertifikat-erika-musterfrau-v1.pdf", "zertifikat-jan-beispiel-v1.pdf"]
         assert archive.read(names[0]).startswith(b"%PDF-")
-    page.reload()
-    expect(page.get_by_role("link", name="Fassung 1: gültig")).to_have_count(2)
 
     # --- 2. The holder downloads hers -----------------------------------------------------------
     login(page, site, erika.email)
