@@ -118,7 +118,16 @@ def test_staff_page_and_progress(completed, past_cohort, team, client, django_as
     ).content.decode()
     assert 'hx-trigger="every 2s"' in progress and "0 von 1" in progress
     assert "<progress" in progress and "aktualisieren" in progress
+    progress_url = reverse("credentials_staff:progress", kwargs={"cohort_id": past_cohort.pk})
+    assert "HX-Refresh" not in client.get(progress_url, headers={"HX-Request": "true"})
     issuance.run_batch(batch.pk)
+    # The poll that sees the end reloads the page, so that the table shows the certificates.
+    ended = client.get(progress_url, headers={"HX-Request": "true"})
+    assert (
+        ended["HX-Refresh"] == "true"
+        and "Fertig: 1 Zertifikat ausgestellt am" in ended.content.decode()
+    )
+    assert "HX-Refresh" not in client.get(progress_url)
     page = client.get(url).content.decode()
     assert "Fassung 1: gültig" in page and "(ZIP)" in page
     zip_response = client.get(

@@ -99,10 +99,17 @@ def cohort(request, cohort_id):
 @staff_view
 @require_safe
 def progress(request, cohort_id):
-    """The progress of the newest batch (polled by htmx every 2 s while it runs)."""
+    """The progress of the newest batch (polled by htmx every 2 s while it runs). When the
+    batch has ended, htmx reloads the whole page: the counts and the table of holders change
+    with it, not only the progress."""
     cohort = get_cohort_for_staff(request.user, cohort_id)
     batch = IssuanceBatch.objects.filter(cohort=cohort).order_by("-created_at").first()
-    return render(request, "credentials/_batch_progress.html", {"cohort": cohort, "batch": batch})
+    response = render(
+        request, "credentials/_batch_progress.html", {"cohort": cohort, "batch": batch}
+    )
+    if request.htmx and batch is not None and batch.status in {"done", "failed"}:
+        response["HX-Refresh"] = "true"
+    return response
 
 
 @staff_view
