@@ -175,9 +175,13 @@ def test_upload_pdf_found_by_its_sha256(client, cert):
     assert "Hanna Holder" in body and "Gültig." in body
 
 
-def test_upload_pdf_found_by_the_verification_url_in_its_subject(client, cert):
+def test_upload_pdf_is_never_found_by_an_address_in_its_metadata(client, cert):
+    """Only the stored SHA-256 names a certificate: a PDF the issuer signed for something else
+    (a transcript, whose metadata carries a name as typed) is not the certificate whose
+    address it mentions."""
     body = _upload(client, "zertifikat.pdf", _signed_pdf(verification_url(cert.verification_id)))
-    assert "Die Signatur der PDF-Datei ist gültig" in body and "Hanna Holder" in body
+    assert "Signatur gültig, Zertifikat unbekannt." in body
+    assert "Hanna Holder" not in body and "Gültig." not in body
 
 
 def test_upload_of_a_changed_pdf_is_refused(client, cert):
