@@ -145,11 +145,26 @@ def _validate_pdf(data: bytes):
     return bool(status.bottom_line and whole), reader
 
 
+TAIL_BYTES = 1024
+# A line of its own for ``startxref`` (pyHanko reads the last lines backwards, one byte at a
+# time: a line must end within the tail), the offset, ``%%EOF``, trailing blanks only.
+SIGNED_END = re.compile(rb"[\r\n]startxref\s+\d+\s+%%EOF\s*\Z")
+
+
+def _ends_as_signed(data: bytes) -> bool:
+    """A signature covering the whole file ends it as the signer wrote it: ``startxref``, the
+    offset and ``%%EOF`` in the last bytes. Checked before parsing, because pyHanko looks for
+    the end marker byte by byte from the end (seconds for megabytes of appended padding)."""
+    return SIGNED_END.search(data[-TAIL_BYTES:]) is not None
+
+
 def check_pdf(data: bytes) -> Check:
     from django.utils.translation import gettext as _
 
     from kohorte.credentials.signing import IssuerNotConfigured
 
+    if not _ends_as_signed(data):
+        return Check(False, _("Die Datei ist keine lesbare, signierte PDF-Datei."))
     try:
         ok, _reader = _validate_pdf(data)
     except IssuerNotConfigured:
