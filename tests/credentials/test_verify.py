@@ -175,9 +175,13 @@ def test_upload_pdf_found_by_its_sha256(client, cert):
     assert "Hanna Holder" in body and "Gültig." in body
 
 
-def test_upload_pdf_found_by_the_verification_url_in_its_subject(client, cert):
+def test_upload_pdf_is_never_found_by_an_address_in_its_metadata(client, cert):
+    """Only the stored SHA-256 names a certificate: a PDF the issuer signed for something else
+    (a transcript, whose metadata carries a name as typed) is not the certificate whose
+    address it mentions."""
     body = _upload(client, "zertifikat.pdf", _signed_pdf(verification_url(cert.verification_id)))
-    assert "Die Signatur der PDF-Datei ist gültig" in body and "Hanna Holder" in body
+    assert "Signatur gültig, Zertifikat unbekannt." in body
+    assert "Hanna Holder" not in body and "Gültig." not in body
 
 
 def test_upload_of_a_changed_pdf_is_refused(client, cert):
@@ -270,3 +274,24 @@ def test_cached_verify_page_shows_superseded_at_once(client, cert):
     assert "Gültig." in _page(client, url)[1]
     Certificate.objects.filter(pk=cert.pk).update(status="superseded")
     assert "Ersetzt." in _page(client, url)[1]
+
+
+def test_a_padded_pdf_is_refused_without_parsing_the_padding(client, cert):
+    """Anyone may upload 10 MB: pyHanko looks for the end marker byte by byte from the end
+    (about 1 s per MB of padding), so a signed PDF with 9 MB of blanks appended kept a worker
+    busy for seconds per request. A file whose signature covers all of it ends as it was
+    signed (``startxref``, ``%%EOF``): anything else is refused before parsing."""
+    data = _signed_pdf()
+    Certificate.objects.filter(pk=cert.pk).update(pdf_sha256=hashlib.sha256(data).hexdigest())
+    blanks = b" " * (9 * 1024 * 1024)
+    for padded in (
+        data + blanks,
+        data + b"x" * len(blanks),
+        data + blanks + b"startxref\n9\n%%EOF\n",
+    ):
+        started = time.perf_counter()
+        body = _upload(client, "zertifikat.pdf", padded)
+        assert time.perf_counter() - started < 1.0
+        assert "Nicht bestätigt." in body and "Hanna Holder" not in body
+    body = _upload(client, "zertifikat.pdf", data)
+    assert "Gültig." in body and "Hanna Holder" in body

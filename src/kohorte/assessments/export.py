@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from kohorte.assessments.results import module_results
 from kohorte.catalog.models import ModuleRun
+from kohorte.core.tables import safe
 from kohorte.teaching.models import Participation
 
 HEADERS = [
@@ -59,8 +60,9 @@ class CreditRow:
     assessors: str
 
     def cells(self) -> list:
-        """The row for XLSX: numbers as numbers, the date as a date, the grade as text."""
-        return [
+        """The row for XLSX: numbers as numbers, the date as a date, the grade as text; text
+        that a spreadsheet would run as a formula (a name "=HYPERLINK(…)") is neutralised."""
+        cells = [
             self.last_name,
             self.first_name,
             self.email,
@@ -77,6 +79,7 @@ class CreditRow:
             self.graded_on,
             self.assessors,
         ]
+        return [safe(cell) for cell in cells]
 
     def text(self) -> list[str]:
         """The row for CSV, in German formats."""

@@ -13,7 +13,8 @@ What it says, and where each value comes from:
   of the cohort's last module run** (the brochure's "Abschlussseminar und
   Zertifikatsverleihung" is that run); an online last run gives the date without a place;
 - the verification number and URL in words, and as a QR code; the URL is also written into the
-  PDF's metadata (``/Subject`` and ``/Keywords``) so that a dropped file can be looked up.
+  PDF's metadata (``/Subject`` and ``/Keywords``) for readers (the upload check finds a
+  certificate by the file's SHA-256 only, see ``verify.py``).
 """
 
 from dataclasses import dataclass

@@ -63,7 +63,18 @@ def _current_completion(participation):
 
 
 def _holder_name(user) -> str:
-    return user.get_full_name() or user.email
+    """The name printed, signed and shown on the public verification page: never the e-mail
+    address in its place (an account without a name is refused)."""
+    name = user.get_full_name().strip()
+    if not name:
+        raise ValidationError(
+            _(
+                "Das Konto %(email)s hat keinen Namen: ein Zertifikat trägt den Namen der "
+                "Inhaberin / des Inhabers. Bitte tragen Sie zuerst den Namen ein."
+            )
+            % {"email": user.email}
+        )
+    return name
 
 
 def _language(user) -> str:

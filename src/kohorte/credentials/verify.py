@@ -5,8 +5,10 @@ this site issued it) and that certificate's state. Nothing is stored.
 
 - A PDF: its signature is validated with pyHanko against the issuer's CA (the revocation
   information embedded in the file, nothing fetched); the certificate is found by the file's
-  SHA-256 (``Certificate.pdf_sha256``) or by the verification URL in its document information
-  (``/Subject``) or XMP metadata.
+  SHA-256 (``Certificate.pdf_sha256``) only. Never by an address in its metadata: the same
+  issuer signs transcripts, whose title and XMP carry the participant's name as she typed it,
+  so a name holding another holder's verification address would make her transcript pass as
+  that holder's certificate.
 - A credential (``.jwt`` compact VC-JWT, or ``.json`` with a ``jwt``/``credential_jwt`` member or
   the JWT as a JSON string): its ES256 signature with one of the site's credential keys (current
   or retired), its claims against the credential, then its status.
@@ -143,24 +145,17 @@ def _validate_pdf(data: bytes):
     return bool(status.bottom_line and whole), reader
 
 
-def _id_from_pdf(reader) -> str | None:
-    info = reader.trailer_view.get("/Info")
-    if hasattr(info, "get_object"):
-        info = info.get_object()
-    if info is not None:
-        for field in ("/Subject", "/Keywords"):
-            found = _id_from_url(str(info.get(field, "")))
-            if found:
-                return found
-    root = reader.root
-    metadata = root.get("/Metadata")
-    if hasattr(metadata, "get_object"):
-        metadata = metadata.get_object()
-    if metadata is not None:
-        found = _id_from_url(metadata.data.decode("utf-8", "replace"))
-        if found:
-            return found
-    return None
+TAIL_BYTES = 1024
+# A line of its own for ``startxref`` (pyHanko reads the last lines backwards, one byte at a
+# time: a line must end within the tail), the offset, ``%%EOF``, trailing blanks only.
+SIGNED_END = re.compile(rb"[\r\n]startxref\s+\d+\s+%%EOF\s*\Z")
+
+
+def _ends_as_signed(data: bytes) -> bool:
+    """A signature covering the whole file ends it as the signer wrote it: ``startxref``, the
+    offset and ``%%EOF`` in the last bytes. Checked before parsing, because pyHanko looks for
+    the end marker byte by byte from the end (seconds for megabytes of appended padding)."""
+    return SIGNED_END.search(data[-TAIL_BYTES:]) is not None
 
 
 def check_pdf(data: bytes) -> Check:
@@ -168,8 +163,10 @@ def check_pdf(data: bytes) -> Check:
 
     from kohorte.credentials.signing import IssuerNotConfigured
 
+    if not _ends_as_signed(data):
+        return Check(False, _("Die Datei ist keine lesbare, signierte PDF-Datei."))
     try:
-        ok, reader = _validate_pdf(data)
+        ok, _reader = _validate_pdf(data)
     except IssuerNotConfigured:
         return Check(False, _("Diese Seite hat noch keinen Aussteller eingerichtet."))
     except Exception:
@@ -183,8 +180,9 @@ def check_pdf(data: bytes) -> Check:
             ),
         )
     digest = hashlib.sha256(data).hexdigest()
-    certificate = Certificate.objects.filter(pdf_sha256=digest).first()
-    if certificate is None:
-        verification_id = _id_from_pdf(reader)
-        certificate = find_certificate(verification_id) if verification_id else None
+    certificate = (
+        Certificate.objects.select_related("participation__cohort__program")
+        .filter(pdf_sha256=digest)
+        .first()
+    )
     return Check(True, certificate=certificate)
