@@ -104,7 +104,9 @@ def matrix(request, cohort_id):
             % {"count": count},
         )
         return redirect("assessments_progress:matrix", cohort_id=cohort.pk)
-    everyone = standings(cohort, sentences=False)
+    rule = _rule(cohort)
+    runs = list(cohort.runs.select_related("module").order_by("starts_on", "pk"))
+    everyone = standings(cohort, sentences=False, rule=rule, runs=runs)
     counts = {key: sum(1 for s in everyone if s.verdict in v) for key, (_l, v) in FILTERS.items()}
     shown = request.GET.get("zeigen", "")
     rows = everyone
@@ -112,14 +114,13 @@ def matrix(request, cohort_id):
         rows = [s for s in everyone if s.verdict in FILTERS[shown][1]]
     else:
         shown = ""
-    runs = list(cohort.runs.select_related("module").order_by("starts_on", "pk"))
     person_base = reverse("assessments_progress:matrix", kwargs={"cohort_id": cohort.pk})
     return render(
         request,
         "assessments/completion_matrix.html",
         {
             "cohort": cohort,
-            "rule": _rule(cohort),
+            "rule": rule,
             "runs": runs,
             "rows": rows,
             "total": len(everyone),
