@@ -407,7 +407,7 @@ def standings(
             "participation_id", "run_id"
         ):
             electives[pid].add(run_id)
-    summaries = attendance_summaries(cohort, threshold)
+    summaries = attendance_summaries(cohort, threshold, by_run=False)
     decisions = {
         c.participation_id: c
         for c in Completion.objects.current().filter(participation__in=participations)
@@ -419,6 +419,7 @@ def standings(
     cell_of: dict[ModuleState, Cell] = {}
     words: dict[tuple, str] = {}  # the same words for the same state: translated once
     display: dict[str, str] = {}  # grade code → as people read it
+    judged: dict[tuple, Judgement] = {}
 
     def new(*fields) -> ModuleState:
         ms = known.get(fields)
@@ -460,17 +461,25 @@ def standings(
             cells.append(cell)
         summary = summaries.get(person.pk)
         rate = summary.overall if summary else Rate(threshold=threshold)
-        judgement = judge(
-            states=states,
-            required_module_ids=required,
-            all_mandatory_required=rule.all_mandatory_required if rule else True,
-            min_electives=rule.min_electives if rule else 0,
-            min_ects=rule.min_ects if rule else None,
-            attendance_threshold=threshold,
-            attendance_percent=rate.rate,
-            decided=person.pk in decisions,
-            sentences=sentences,
-        )
+        percent, decided = rate.rate, person.pk in decisions
+        # without sentences a judgement is the same for the same states (shared objects, see
+        # above), attendance and decision: many people share one, judged once
+        key = (tuple(states), percent, decided)
+        judgement = judged.get(key) if not sentences else None
+        if judgement is None:
+            judgement = judge(
+                states=states,
+                required_module_ids=required,
+                all_mandatory_required=rule.all_mandatory_required if rule else True,
+                min_electives=rule.min_electives if rule else 0,
+                min_ects=rule.min_ects if rule else None,
+                attendance_threshold=threshold,
+                attendance_percent=percent,
+                decided=decided,
+                sentences=sentences,
+            )
+            if not sentences:
+                judged[key] = judgement
         out.append(Standing(person, judgement, cells, rate, decisions.get(person.pk)))
     return out
 

@@ -106,7 +106,11 @@ def matrix(request, cohort_id):
         return redirect("assessments_progress:matrix", cohort_id=cohort.pk)
     rule = _rule(cohort)
     runs = list(cohort.runs.select_related("module").order_by("starts_on", "pk"))
-    everyone = standings(cohort, sentences=False, rule=rule, runs=runs)
+    # only the columns the rows show (a link and a name)
+    people = cohort.participations.only(
+        "cohort_id", "user__first_name", "user__last_name", "user__email"
+    )
+    everyone = standings(cohort, people, sentences=False, rule=rule, runs=runs)
     counts = {key: sum(1 for s in everyone if s.verdict in v) for key, (_l, v) in FILTERS.items()}
     shown = request.GET.get("zeigen", "")
     rows = everyone

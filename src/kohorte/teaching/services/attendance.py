@@ -247,11 +247,12 @@ class Summary:
 
 
 def attendance_summaries(
-    cohort, threshold: int | None, *, participation=None, run=None
+    cohort, threshold: int | None, *, participation=None, run=None, by_run=True
 ) -> dict[int, Summary]:
     """Per participation of ``cohort`` (or only ``participation``): the rate per module run
     and overall (one query). With ``run``, only that run's days are read (``overall`` is then
-    that run's rate too)."""
+    that run's rate too). ``by_run=False``: only ``overall`` (``by_run`` stays empty; a
+    cohort's standings need no more)."""
     summaries: dict[int, Summary] = {}
     marks = Attendance.objects.filter(participation__cohort=cohort)
     if participation is not None:
@@ -260,22 +261,25 @@ def attendance_summaries(
         marks = marks.filter(session__run=run)
     # counted in the database: one row per person and run, not one per day
     attended, excused = Q(status__in=Attendance.ATTENDED), Q(status=Attendance.Status.EXCUSED)
+    per = ("participation_id", "session__run_id") if by_run else ("participation_id",)
     rows = (
         marks.order_by()
-        .values("participation_id", "session__run_id")
+        .values(*per)
         .annotate(
             attended=Count("pk", filter=attended),
             excused=Count("pk", filter=excused),
             absent=Count("pk", filter=~(attended | excused)),
         )
-        .values_list("participation_id", "session__run_id", "attended", "excused", "absent")
+        .values_list(*per, "attended", "excused", "absent")
     )
-    for participation_id, run_id, *counts in rows:
+    for participation_id, *rest in rows:
         summary = summaries.get(participation_id)
         if summary is None:
             summary = summaries[participation_id] = Summary(Rate(threshold=threshold))
+        counts = rest[-3:]
         summary.overall.add_counts(*counts)
-        summary.by_run.setdefault(run_id, Rate(threshold=threshold)).add_counts(*counts)
+        if by_run:
+            summary.by_run.setdefault(rest[0], Rate(threshold=threshold)).add_counts(*counts)
     return summaries
 
 
