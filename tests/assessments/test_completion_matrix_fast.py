@@ -16,6 +16,7 @@ from django.utils import timezone, translation
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+from kohorte.assessments import services
 from kohorte.assessments.completion import (
     Cell,
     Judgement,
@@ -32,9 +33,27 @@ from kohorte.teaching.models import Attendance
 from kohorte.teaching.services import enrol_participant
 from kohorte.teaching.services.attendance import Rate, attendance_summaries
 
-from .test_completion import attend, complete_all, grade, world  # noqa: F401 (a fixture)
+from .test_completion import attend, complete_all, grade
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def world(cohort, team):
+    """An assessment per run of the cohort (due in a week), as in test_completion."""
+    runs = list(cohort.runs.select_related("module").order_by("starts_on", "pk"))
+    due = timezone.now() + timedelta(days=7)
+    assessments = {
+        r.pk: services.create_assessment(r, actor=team, kind="paper", task="t", due_at=due)
+        for r in runs
+    }
+    return {
+        "runs": runs,
+        "mandatory": [r for r in runs if r.module.kind == "mandatory"],
+        "electives": [r for r in runs if r.module.kind != "mandatory"],
+        "assessments": assessments,
+    }
+
 
 # the table rows of assessments/completion_matrix.html before they were written in Python
 OLD_LOOP = """{% load i18n %}{% for s in rows %}
@@ -45,7 +64,7 @@ OLD_LOOP = """{% load i18n %}{% for s in rows %}
     <td class="kern-table__cell">{{ s.judgement.result.ects|floatformat:"-1" }}</td>
     <td class="kern-table__cell">{% if s.badge %}<strong class="kern-badge kern-badge--{{ s.badge }} kern-badge--small">{{ s.judgement.verdict_label }}</strong>{% else %}{{ s.judgement.verdict_label }}{% endif %}</td>
   </tr>
-  {% endfor %}"""  # noqa: E501
+  {% endfor %}"""
 
 WORDS = ["bestanden", "bestanden (1,3)", "nicht belegt", "offen bis 5. Januar 2027", "<b>&</b>"]
 
@@ -68,7 +87,7 @@ def test_matrix_rows_html_writes_what_the_template_loop_wrote(language):
     rng = random.Random(14)
     rows = [_standing(rng, pk) for pk in range(1, 80)]
     for s in rows:  # the cells as the view joined them before
-        s.cells_html = mark_safe(  # noqa: S308 (format_html escapes)
+        s.cells_html = mark_safe(
             "".join(format_html('<td class="kern-table__cell">{}</td>', c.words) for c in s.cells)
         )
     base = "/verwaltung/abschluss/3/"
