@@ -290,6 +290,8 @@ def _verdict(result, best, gap_modules, decided) -> Verdict:
 
 # --- reading a cohort ------------------------------------------------------------------------
 
+UNREAD = object()  # ``standings(rule=...)`` not given: read it
+
 
 @dataclass
 class Cell:
@@ -345,10 +347,14 @@ def _cell_words(ms: ModuleState) -> str:
     return _("keine Prüfung ausgeschrieben")
 
 
-def standings(cohort, participations=None, *, now=None, sentences=True) -> list[Standing]:
+def standings(
+    cohort, participations=None, *, now=None, sentences=True, rule=UNREAD, runs=None
+) -> list[Standing]:
     """The standing of every participant of ``cohort`` (or of ``participations``, a queryset of
     it), in a constant number of queries whatever the number of people. ``sentences=False``:
-    verdicts and cells only (the matrix, the bulk decision)."""
+    verdicts and cells only (the matrix, the bulk decision). A caller that has read the cohort's
+    ``rule`` (with its required modules prefetched, or None) and ``runs`` (with their module, in
+    the order of the matrix) passes them, so they are not read twice."""
     from kohorte.assessments.models import Assessment, Completion, Extension, Submission
     from kohorte.assessments.results import module_results
     from kohorte.catalog.completion import rule_modules
@@ -362,8 +368,14 @@ def standings(cohort, participations=None, *, now=None, sentences=True) -> list[
     people = list(
         participations.select_related("user").order_by("user__last_name", "user__first_name", "pk")
     )
-    rule = CompletionRule.objects.filter(cohort=cohort).prefetch_related("required_modules").first()
-    runs = list(cohort.runs.select_related("module").order_by("starts_on", "pk"))
+    if rule is UNREAD:
+        rule = (
+            CompletionRule.objects.filter(cohort=cohort)
+            .prefetch_related("required_modules")
+            .first()
+        )
+    if runs is None:
+        runs = list(cohort.runs.select_related("module").order_by("starts_on", "pk"))
     modules = rule_modules(rule, runs) if rule else rule_modules(None, runs)
     threshold = rule.attendance_threshold if rule else 0
     required = {m.pk for m in rule.required_modules.all()} if rule else set()
@@ -395,88 +407,120 @@ def standings(cohort, participations=None, *, now=None, sentences=True) -> list[
             "participation_id", "run_id"
         ):
             electives[pid].add(run_id)
-    summaries = attendance_summaries(cohort, threshold)
+    summaries = attendance_summaries(cohort, threshold, by_run=False)
     decisions = {
         c.participation_id: c
         for c in Completion.objects.current().filter(participation__in=participations)
     }
     out = []
+    # 250 people share few distinct states per run: each ModuleState, its words and its Cell are
+    # made once per request (they are frozen or never changed after)
+    known: dict[tuple, ModuleState] = {}
+    cell_of: dict[ModuleState, Cell] = {}
     words: dict[tuple, str] = {}  # the same words for the same state: translated once
+    display: dict[str, str] = {}  # grade code → as people read it
+    judged: dict[tuple, Judgement] = {}
+
+    def new(*fields) -> ModuleState:
+        ms = known.get(fields)
+        if ms is None:
+            ms = known[fields] = ModuleState(*fields)
+        return ms
+
     for person in people:
         own = results.get(person.pk, {})
         states = []
         cells = []
         for run, facts in zip(runs, modules, strict=True):
-            ms = _module_state(
-                person.pk,
-                run,
-                facts,
-                own.get(run.module_id),
-                assessments.get(run.pk, {}),
-                extensions,
-                handed_in,
-                takes_part=facts.mandatory or run.pk in electives[person.pk],
-                now=now,
-            )
+            result = own.get(run.module_id)
+            if result is not None and result.passed:  # most cells: no more to read
+                grade = display.get(result.grade)
+                if grade is None:
+                    grade = display[result.grade] = result.grade_display
+                ms = new(facts, State.PASSED, grade, None, 1, 0, run.pk)
+            else:
+                ms = _module_state(
+                    person.pk,
+                    run,
+                    facts,
+                    result,
+                    assessments.get(run.pk, {}),
+                    extensions,
+                    handed_in,
+                    takes_part=facts.mandatory or run.pk in electives[person.pk],
+                    now=now,
+                    new=new,
+                )
             states.append(ms)
-            key = (ms.state, ms.grade, ms.due)
-            if key not in words:
-                words[key] = _cell_words(ms)
-            cells.append(Cell(run.pk, ms.state, words[key], ms.grade))
+            cell = cell_of.get(ms)
+            if cell is None:
+                key = (ms.state, ms.grade, ms.due)
+                if key not in words:
+                    words[key] = _cell_words(ms)
+                cell = cell_of[ms] = Cell(run.pk, ms.state, words[key], ms.grade)
+            cells.append(cell)
         summary = summaries.get(person.pk)
         rate = summary.overall if summary else Rate(threshold=threshold)
-        judgement = judge(
-            states=states,
-            required_module_ids=required,
-            all_mandatory_required=rule.all_mandatory_required if rule else True,
-            min_electives=rule.min_electives if rule else 0,
-            min_ects=rule.min_ects if rule else None,
-            attendance_threshold=threshold,
-            attendance_percent=rate.rate,
-            decided=person.pk in decisions,
-            sentences=sentences,
-        )
+        percent, decided = rate.rate, person.pk in decisions
+        # without sentences a judgement is the same for the same states (shared objects, see
+        # above), attendance and decision: many people share one, judged once
+        key = (tuple(states), percent, decided)
+        judgement = judged.get(key) if not sentences else None
+        if judgement is None:
+            judgement = judge(
+                states=states,
+                required_module_ids=required,
+                all_mandatory_required=rule.all_mandatory_required if rule else True,
+                min_electives=rule.min_electives if rule else 0,
+                min_ects=rule.min_ects if rule else None,
+                attendance_threshold=threshold,
+                attendance_percent=percent,
+                decided=decided,
+                sentences=sentences,
+            )
+            if not sentences:
+                judged[key] = judgement
         out.append(Standing(person, judgement, cells, rate, decisions.get(person.pk)))
     return out
 
 
-def _module_state(pid, run, facts, result, attempts, extensions, handed_in, *, takes_part, now):
+def _module_state(
+    pid, run, facts, result, attempts, extensions, handed_in, *, takes_part, now, new=ModuleState
+):
+    """The state of one module for one person; ``new(facts, state, grade, due, attempt,
+    attempts_left, run_id)`` makes the ModuleState (``standings`` passes one that shares equal
+    states)."""
     if result is not None and result.passed:
-        return ModuleState(facts, State.PASSED, result.grade_display, run_id=run.pk)
+        return new(facts, State.PASSED, result.grade_display, None, 1, 0, run.pk)
     if result is not None:
         if result.attempts_left <= 0:
-            return ModuleState(facts, State.FAILED_FINAL, attempt=result.attempt, run_id=run.pk)
+            return new(facts, State.FAILED_FINAL, "", None, result.attempt, 0, run.pk)
         resit = attempts.get(result.attempt + 1)
         if resit is None:
-            return ModuleState(
+            return new(
                 facts,
                 State.FAILED_RESIT,
-                attempt=result.attempt,
-                attempts_left=result.attempts_left,
-                run_id=run.pk,
+                "",
+                None,
+                result.attempt,
+                result.attempts_left,
+                run.pk,
             )
         assessment, attempt = resit, result.attempt
     else:
         if not takes_part:
-            return ModuleState(facts, State.NOT_TAKEN, run_id=run.pk)
+            return new(facts, State.NOT_TAKEN, "", None, 1, 0, run.pk)
         assessment, attempt = attempts.get(1), 0
         if assessment is None:
-            return ModuleState(facts, State.NOT_SET, run_id=run.pk)
+            return new(facts, State.NOT_SET, "", None, 1, 0, run.pk)
     due = extensions.get((pid, assessment.pk), assessment.due_at)
     if (pid, assessment.pk) in handed_in or (not assessment.has_upload and due <= now):
-        return ModuleState(facts, State.SUBMITTED, due=due, run_id=run.pk)
+        return new(facts, State.SUBMITTED, "", due, 1, 0, run.pk)
     if due <= now:
-        return ModuleState(facts, State.OVERDUE, due=due, attempt=attempt, run_id=run.pk)
+        return new(facts, State.OVERDUE, "", due, attempt, 0, run.pk)
     if attempt:
-        return ModuleState(
-            facts,
-            State.FAILED_RESIT,
-            due=due,
-            attempt=attempt,
-            attempts_left=result.attempts_left,
-            run_id=run.pk,
-        )
-    return ModuleState(facts, State.OPEN, due=due, run_id=run.pk)
+        return new(facts, State.FAILED_RESIT, "", due, attempt, result.attempts_left, run.pk)
+    return new(facts, State.OPEN, "", due, 1, 0, run.pk)
 
 
 def standing(participation, *, now=None) -> Standing:

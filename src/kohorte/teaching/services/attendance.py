@@ -10,7 +10,7 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.utils import formats, timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
@@ -234,6 +234,11 @@ class Rate:
         else:
             self.absent += 1
 
+    def add_counts(self, attended: int, excused: int, absent: int) -> None:
+        self.attended += attended
+        self.excused += excused
+        self.absent += absent
+
 
 @dataclass
 class Summary:
@@ -242,22 +247,39 @@ class Summary:
 
 
 def attendance_summaries(
-    cohort, threshold: int | None, *, participation=None, run=None
+    cohort, threshold: int | None, *, participation=None, run=None, by_run=True
 ) -> dict[int, Summary]:
     """Per participation of ``cohort`` (or only ``participation``): the rate per module run
     and overall (one query). With ``run``, only that run's days are read (``overall`` is then
-    that run's rate too)."""
+    that run's rate too). ``by_run=False``: only ``overall`` (``by_run`` stays empty; a
+    cohort's standings need no more)."""
     summaries: dict[int, Summary] = {}
     marks = Attendance.objects.filter(participation__cohort=cohort)
     if participation is not None:
         marks = marks.filter(participation=participation)
     if run is not None:
         marks = marks.filter(session__run=run)
-    rows = marks.values_list("participation_id", "session__run_id", "status")
-    for participation_id, run_id, status in rows:
-        summary = summaries.setdefault(participation_id, Summary(Rate(threshold=threshold)))
-        summary.overall.add(status)
-        summary.by_run.setdefault(run_id, Rate(threshold=threshold)).add(status)
+    # counted in the database: one row per person and run, not one per day
+    attended, excused = Q(status__in=Attendance.ATTENDED), Q(status=Attendance.Status.EXCUSED)
+    per = ("participation_id", "session__run_id") if by_run else ("participation_id",)
+    rows = (
+        marks.order_by()
+        .values(*per)
+        .annotate(
+            attended=Count("pk", filter=attended),
+            excused=Count("pk", filter=excused),
+            absent=Count("pk", filter=~(attended | excused)),
+        )
+        .values_list(*per, "attended", "excused", "absent")
+    )
+    for participation_id, *rest in rows:
+        summary = summaries.get(participation_id)
+        if summary is None:
+            summary = summaries[participation_id] = Summary(Rate(threshold=threshold))
+        counts = rest[-3:]
+        summary.overall.add_counts(*counts)
+        if by_run:
+            summary.by_run.setdefault(rest[0], Rate(threshold=threshold)).add_counts(*counts)
     return summaries
 
 
