@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
+from typing import Any
 
 from django.template.defaultfilters import floatformat
 from django.utils import formats, timezone
@@ -205,7 +206,7 @@ def judge(
     taken_electives = {
         ms.module.id for ms in states if not ms.module.mandatory and ms.state != State.NOT_TAKEN
     }
-    rule = {
+    rule: dict[str, Any] = {
         "modules": modules,
         "required_module_ids": required_module_ids,
         "all_mandatory_required": all_mandatory_required,
@@ -262,14 +263,14 @@ def judge(
     if result.attendance_short:
         missing.append(
             _("Die Anwesenheit liegt bei %(actual)s %%, unter der Schwelle von %(min)d %%.")
-            % {"actual": _percent(attendance_percent), "min": attendance_threshold}
+            % {"actual": _percent(attendance_percent or 0.0), "min": attendance_threshold}
         )
         about.append(None)
     done += [done_sentence(ms) for ms in states if ms.state == State.PASSED]
     if attendance_percent is not None and not result.attendance_short:
         done.append(
             _("Anwesenheit %(actual)s %% (Schwelle %(min)d %%).")
-            % {"actual": _percent(attendance_percent), "min": attendance_threshold}
+            % {"actual": _percent(attendance_percent or 0.0), "min": attendance_threshold}
         )
     if result.ects:
         done.append(_("%(ects)s ECTS-Punkte erreicht.") % {"ects": floatformat(result.ects, -1)})
@@ -305,7 +306,7 @@ class Cell:
 
 @dataclass
 class Standing:
-    participation: object
+    participation: Any  # teaching.models.Participation
     judgement: Judgement
     cells: list[Cell]
     attendance: object  # teaching.services.attendance.Rate
@@ -401,7 +402,7 @@ def standings(
     ).exists()
     # the electives a person takes: their places; before the lottery also their choices
     electives: dict[int, set[int]] = defaultdict(set)
-    sources = [ElectivePlace] if allocated else [ElectivePlace, ElectiveChoice]
+    sources: list[Any] = [ElectivePlace] if allocated else [ElectivePlace, ElectiveChoice]
     for source in sources:
         for pid, run_id in source.objects.filter(participation__in=participations).values_list(
             "participation_id", "run_id"
@@ -464,8 +465,8 @@ def standings(
         percent, decided = rate.rate, person.pk in decisions
         # without sentences a judgement is the same for the same states (shared objects, see
         # above), attendance and decision: many people share one, judged once
-        key = (tuple(states), percent, decided)
-        judgement = judged.get(key) if not sentences else None
+        judged_key = (tuple(states), percent, decided)
+        judgement = judged.get(judged_key) if not sentences else None
         if judgement is None:
             judgement = judge(
                 states=states,
@@ -479,7 +480,7 @@ def standings(
                 sentences=sentences,
             )
             if not sentences:
-                judged[key] = judgement
+                judged[judged_key] = judgement
         out.append(Standing(person, judgement, cells, rate, decisions.get(person.pk)))
     return out
 
