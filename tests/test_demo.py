@@ -87,6 +87,21 @@ def _assert_teaching_demo(past):
     # every participant has at least one elective (capacity 2 × 18 for 25 people)
     assert not past.participations.filter(elective_places__isnull=True).exists()
     _assert_lecturing_demo(past)
+    _assert_credentials_demo(tara)
+
+
+def _assert_credentials_demo(tara):
+    """The demo login completed: she holds a signed transcript and a valid certificate; one
+    certificate of the cohort was re-issued, one revoked."""
+    from kohorte.assessments.models import Transcript
+    from kohorte.credentials.models import Certificate
+
+    assert Transcript.objects.filter(participation=tara).exists()
+    mine = Certificate.objects.get(participation=tara, status="valid")
+    assert mine.pdf_name and mine.credential_jwt
+    cohort = Certificate.objects.filter(participation__cohort=tara.cohort)
+    assert cohort.filter(status="superseded").count() == 1
+    assert cohort.filter(status="revoked").count() == 1
 
 
 def _assert_lecturing_demo(past):

@@ -1,10 +1,10 @@
 """Assessments demo data: the 2024 cohort completed. An assessment for every module, all work
 submitted, marked and published (with a few resubmissions, one late paper and a second marker's
-disagreement resolved); most participants completed (a staff decision each). The exceptions:
-the demo login ``teilnehmerin@example.org`` still owes the last mandatory paper (an extension,
-Nachteilsausgleich, until three weeks from now, so she can submit it); one failed her elective
-and has not resat it; one is below the attendance threshold (see ``demo.attendance``); one
-failed a mandatory module and passed it on the resit."""
+disagreement resolved); most participants completed (a staff decision each), the demo login
+``teilnehmerin@example.org`` among them (she handed in the last mandatory paper within an
+extension, Nachteilsausgleich). The exceptions: one failed her elective and has not resat it;
+one is below the attendance threshold (see ``demo.attendance``); one failed a mandatory module
+and passed it on the resit."""
 
 import io
 from datetime import datetime, time, timedelta
@@ -72,7 +72,6 @@ def _load(cohort, staff, lecturer) -> None:
     _link_lecturer(runs[0], lecturer)
     last_mandatory = [r for r in runs if r.module.kind == "mandatory"][-1]
     stored = store_private(check_pdf(io.BytesIO(_blank_pdf()), max_bytes=10**6), "assessments/demo")
-    now = timezone.now()
     everyone = list(cohort.participations.order_by("pk").values_list("pk", flat=True))
     tara = everyone[0]
     resit_pk = everyone[RESIT_INDEX] if len(everyone) > RESIT_INDEX else None
@@ -95,14 +94,11 @@ def _load(cohort, staff, lecturer) -> None:
         )
         published = due + timedelta(days=21)
         people = list(participants(assessment).order_by("pk"))
-        if open_one:  # the demo login owes this paper still: an extension, no submission yet
-            people = [p for p in people if p.pk != tara]
+        if open_one:  # the demo login handed this paper in within an extension
             Extension.objects.create(
                 assessment=assessment,
                 participation_id=tara,
-                due_at=timezone.make_aware(
-                    datetime.combine((now + timedelta(days=21)).date(), time(23, 59))
-                ),
+                due_at=due + timedelta(days=14),
                 reason="Nachteilsausgleich (ärztliches Attest liegt vor)",
                 granted_by=staff,
             )
@@ -169,7 +165,7 @@ def _load(cohort, staff, lecturer) -> None:
         )
     for assessment, participation, published in resits:
         _resit(assessment, participation, published, staff, lecturer)
-    _completions(cohort, staff, exclude={tara, elective_pk})
+    _completions(cohort, staff, exclude={elective_pk})
 
 
 def _resit(assessment, participation, published, staff, lecturer) -> None:
