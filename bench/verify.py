@@ -11,24 +11,11 @@ verification page's p95 < 50 ms.
 """
 
 import argparse
-import os
-import shutil
-import socket
 import statistics
-import subprocess
-import sys
-import tempfile
 import time
-from pathlib import Path
 
 import httpx
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
+from _site import database_line, p95, served_site
 
 PREPARE = """
 import django; django.setup()
@@ -61,42 +48,10 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--requests", type=int, default=200)
     args = parser.parse_args()
-    data = Path(tempfile.mkdtemp(prefix="kohorte-verify-"))
-    port = free_port()
-    env = {
-        **os.environ,
-        "KOHORTE_ENV": "demo",
-        "KOHORTE_DATA_DIR": str(data),
-        "SECRET_KEY": "verify-" + "k9Zq" * 16,
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "KOHORTE_SSL_REDIRECT": "0",
-        "DJANGO_SETTINGS_MODULE": "kohorte.config.settings",
-    }
-    run = lambda *a: subprocess.run(  # noqa: E731
-        [sys.executable, "-m", "kohorte", *a], env=env, check=True, capture_output=True
-    )
-    run("manage", "migrate", "-v", "0")
-    run("manage", "collectstatic", "--noinput", "-v", "0")
-    run("manage", "load_catalog")
-    token = subprocess.run(
-        [sys.executable, "-c", PREPARE], env=env, check=True, capture_output=True, text=True
-    ).stdout.split()[-1]
-    server = subprocess.Popen(
-        [sys.executable, "-m", "kohorte", "serve", "--port", str(port), "--workers", "1"],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}/zertifikate/pruefen/{token}/"
-    status_url = f"http://127.0.0.1:{port}/zertifikate/status/1"
     times, status_times = [], []
-    try:
-        for _ in range(600):
-            try:
-                httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1)
-                break
-            except httpx.HTTPError:
-                time.sleep(0.1)
+    with served_site("verify", PREPARE) as (base, (token,)):
+        url = f"{base}/zertifikate/pruefen/{token}/"
+        status_url = f"{base}/zertifikate/status/1"
         with httpx.Client(timeout=30) as client:
             first = client.get(url)
             assert first.status_code == 200, first.status_code
@@ -111,22 +66,7 @@ def main():
                 listed = client.get(status_url)
                 status_times.append((time.perf_counter() - start) * 1000)
                 assert listed.status_code == 200
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-        shutil.rmtree(data, ignore_errors=True)
-    times.sort()
-    status_times.sort()
-
-    def p95(values):
-        return values[max(0, int(len(values) * 0.95) - 1)]
-
-    db = "postgresql" if os.environ.get("DATABASE_URL") else "sqlite"
-    load = " ".join(f"{x:.2f}" for x in os.getloadavg())
-    print(f"\nDatabase: {db}; granian, 1 worker; load average {load}\n")
+    print(database_line())
     print("| figure | result | target |")
     print("|---|---:|---:|")
     print(
