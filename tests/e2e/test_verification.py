@@ -3,6 +3,7 @@
 verification page; staff revoke the certificate with a reason and the page says "revoked".
 axe runs on every page. Screenshots go to /tmp/shots-verification/."""
 
+import hashlib
 from pathlib import Path
 
 import pytest
@@ -48,6 +49,9 @@ def test_stranger_verifies_then_staff_revoke(
     )
     pdf = tmp_path / "zertifikat.pdf"
     pdf.write_bytes(sign_pdf(HTML(string=html).write_pdf(), reason="Zertifikat", location="B"))
+    # an issued certificate keeps the SHA-256 of its signed PDF: the upload finds it by that only
+    certificate.pdf_sha256 = hashlib.sha256(pdf.read_bytes()).hexdigest()
+    certificate.save(update_fields=["pdf_sha256"])
     jwt_file = tmp_path / "nachweis.jwt"
     jwt_file.write_text(certificate.credential_jwt)
 
