@@ -40,10 +40,7 @@ class VerifyUploadForm(forms.Form):
 class RevokeForm(forms.Form):
     reason = forms.CharField(
         label=_("Grund des Widerrufs"),
-        help_text=_(
-            "Die Inhaberin / der Inhaber erhält den Grund per Mail; öffentlich steht nur "
-            "„widerrufen“."
-        ),
+        help_text=_("Die Inhaber:in erhält den Grund per Mail; öffentlich steht nur „widerrufen“."),
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=2000,
     )
