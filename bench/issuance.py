@@ -116,7 +116,8 @@ def main() -> None:
 
     from kohorte.accounts.models import Membership, User
     from kohorte.catalog.models import Cohort
-    from kohorte.credentials import issuance, issuer
+    from kohorte.core import issuer
+    from kohorte.credentials import issuance
     from kohorte.credentials.models import Certificate, IssuanceBatch
     from kohorte.credentials.tasks import issue_batch
 

@@ -42,7 +42,7 @@ def main():
     from kohorte.assessments.services.transcripts import issue_transcript
     from kohorte.catalog.loader import load_catalog
     from kohorte.catalog.models import Cohort
-    from kohorte.credentials import issuer
+    from kohorte.core import issuer
     from kohorte.teaching.services import enrol_participant
 
     load_catalog()

@@ -111,11 +111,13 @@ def test_the_demo_is_one_package_above_the_apps():
         "kohorte.demo.assessments",
         "kohorte.demo.attendance",
         "kohorte.demo.catalog",
+        "kohorte.demo.certificates",
         "kohorte.demo.comms",
         "kohorte.demo.events",
         "kohorte.demo.lecturing",
         "kohorte.demo.selection",
         "kohorte.demo.teaching",
+        "kohorte.demo.transcripts",
         "kohorte.demo.wsgi",
     ]
     imported = {

@@ -306,7 +306,7 @@ def _setup_demo_issuer() -> None:
     settings name a key of their own."""
     from django.conf import settings
 
-    from kohorte.credentials import issuer
+    from kohorte.core import issuer
 
     if settings.KOHORTE_ISSUER_PKCS12 or settings.KOHORTE_ISSUER_KEY:
         return

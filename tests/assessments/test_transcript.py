@@ -20,9 +20,9 @@ from kohorte.assessments.models import Transcript
 from kohorte.assessments.services.transcripts import issue_transcript
 from kohorte.assessments.transcript import grading_table
 from kohorte.comms.models import OutboxMessage
+from kohorte.core import issuer
 from kohorte.core.models import AuditLog
-from kohorte.credentials import issuer
-from kohorte.credentials.signing import outside_event_loop
+from kohorte.core.signing import outside_event_loop
 from tests.assessments.transcript_fixtures import (  # noqa: F401 (fixtures)
     completed,
     graded,
@@ -182,7 +182,7 @@ def test_correction_supersedes_and_needs_a_reason(issued, graded, team):
 
 
 def test_failed_rendering_leaves_no_row_and_no_file(graded, settings, tmp_path, team):
-    from kohorte.credentials.signing import IssuerNotConfigured
+    from kohorte.core.signing import IssuerNotConfigured
 
     settings.DATA_DIR = tmp_path  # no issuer here: signing fails after rendering
     before = set(_stored())

@@ -13,7 +13,7 @@ GRADES = ["1.3", "1.0", "1.3", "1.7", "2.0", "2.0", "2.3", "2.7", "3.0", "3.3", 
 
 @pytest.fixture
 def issuer_ready(settings, tmp_path):
-    from kohorte.credentials import issuer
+    from kohorte.core import issuer
 
     settings.DATA_DIR = tmp_path
     settings.KOHORTE_BASE_URL = "http://127.0.0.1:9"

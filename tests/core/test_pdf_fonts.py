@@ -21,6 +21,7 @@ def test_cached_fonts_give_the_same_pdf_and_are_kept_in_the_data_folder(
 ):
     settings.DATA_DIR = tmp_path
     pdf._truetype.cache_clear()
+    pdf._local.font_config = None  # a fresh thread: its fonts not yet registered (test order)
     monkeypatch.setattr(pdf, "render_to_string", lambda *args, **kwargs: HTML_TEXT)
     plain = HTML(string=HTML_TEXT, base_url=str(pdf.font_dir())).write_pdf(pdf_variant="pdf/ua-1")
     first = pdf.render_pdf("ignored.html", {})
@@ -31,5 +32,6 @@ def test_cached_fonts_give_the_same_pdf_and_are_kept_in_the_data_folder(
         "FiraSans-Bold",
     }
     pdf._truetype.cache_clear()  # a new process: read from the data folder
+    pdf._local.font_config = None
     second = pdf.render_pdf("ignored.html", {})
     assert first == plain and second == plain

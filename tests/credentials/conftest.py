@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from weasyprint import HTML
 
-from kohorte.credentials import issuer
-from kohorte.credentials.signing import sign_pdf
+from kohorte.core import issuer
+from kohorte.core.signing import sign_pdf
 
 # Nothing listens here: a validator that tries the CRL distribution point gets no answer and
 # must use the revocation information embedded in the PDF.

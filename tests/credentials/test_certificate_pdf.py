@@ -14,9 +14,9 @@ from pyhanko.sign.validation import (
     validate_pdf_signature,
 )
 
+from kohorte.core.signing import outside_event_loop
 from kohorte.credentials.issuance import issue_certificate
 from kohorte.credentials.ob3 import verification_url
-from kohorte.credentials.signing import outside_event_loop
 
 pytestmark = pytest.mark.django_db
 

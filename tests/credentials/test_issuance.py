@@ -47,7 +47,7 @@ def test_reissue_supersedes_and_keeps_the_history(completed, team):
 
 def test_a_failed_signature_leaves_nothing_and_can_be_retried(completed, team, settings):
     settings.DATA_DIR = settings.DATA_DIR / "leer"  # no issuer key there
-    from kohorte.credentials.signing import IssuerNotConfigured
+    from kohorte.core.signing import IssuerNotConfigured
 
     with pytest.raises(IssuerNotConfigured):
         issuance.issue_certificate(completed, actor=team)

@@ -10,7 +10,7 @@ from cryptography.x509.oid import ExtensionOID
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from kohorte.credentials import issuer
+from kohorte.core import issuer
 
 
 def _mode(path) -> int:

@@ -13,8 +13,8 @@ from pyhanko.sign.validation import (
     validate_pdf_signature,
 )
 
-from kohorte.credentials import issuer
-from kohorte.credentials.signing import IssuerNotConfigured, outside_event_loop, sign_pdf
+from kohorte.core import issuer
+from kohorte.core.signing import IssuerNotConfigured, outside_event_loop, sign_pdf
 
 
 def _validate(data: bytes, ca, *, with_dss: bool = True):

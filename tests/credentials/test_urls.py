@@ -2,7 +2,7 @@
 
 import pytest
 
-from kohorte.credentials import issuer
+from kohorte.core import issuer
 
 pytestmark = pytest.mark.django_db
 

@@ -16,10 +16,10 @@ from weasyprint import HTML
 from kohorte.accounts.models import Membership
 from kohorte.comms.models import OutboxMessage
 from kohorte.core.models import AuditLog
+from kohorte.core.signing import sign_pdf
 from kohorte.credentials.models import Certificate
 from kohorte.credentials.ob3 import attach_credential, verification_url
 from kohorte.credentials.services import revoke_certificate
-from kohorte.credentials.signing import sign_pdf
 from tests.factories import CertificateFactory
 
 pytestmark = pytest.mark.django_db

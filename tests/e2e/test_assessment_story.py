@@ -140,7 +140,7 @@ def test_a_paper_from_submission_to_the_transcript(
     page: Page, site, settings, tmp_path, django_user_model
 ):
     from kohorte.assessments.models import Completion, Submission, Transcript
-    from kohorte.credentials import issuer
+    from kohorte.core import issuer
 
     settings.DATA_DIR = tmp_path
     issuer.setup_issuer()

@@ -145,7 +145,7 @@ def test_issue_download_verify_and_revoke(
 
     from kohorte.accounts.models import Membership
     from kohorte.catalog.models import Cohort
-    from kohorte.credentials import issuer
+    from kohorte.core import issuer
     from kohorte.credentials.models import Certificate, IssuanceBatch
     from tests.credentials.conftest import make_completed
 

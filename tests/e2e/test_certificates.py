@@ -22,7 +22,7 @@ def test_staff_issue_and_the_holder_downloads(
 
     from kohorte.accounts.models import Membership
     from kohorte.catalog.models import Cohort
-    from kohorte.credentials import issuer
+    from kohorte.core import issuer
     from kohorte.credentials.models import IssuanceBatch
     from kohorte.credentials.tasks import issue_batch
     from tests.credentials.conftest import make_completed

@@ -25,9 +25,9 @@ def test_stranger_verifies_then_staff_revoke(
 
     from kohorte.accounts.models import Membership
     from kohorte.catalog.models import Cohort
-    from kohorte.credentials import issuer
+    from kohorte.core import issuer
+    from kohorte.core.signing import sign_pdf
     from kohorte.credentials.ob3 import attach_credential, verification_url
-    from kohorte.credentials.signing import sign_pdf
 
     settings.DATA_DIR = tmp_path
     settings.KOHORTE_BASE_URL = site

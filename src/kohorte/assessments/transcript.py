@@ -186,7 +186,7 @@ def render_transcript(
     signer=None,
 ) -> bytes:
     """The transcript as a tagged PDF in ``language``, signed as the issuer."""
-    from kohorte.credentials.signing import sign_pdf
+    from kohorte.core.signing import sign_pdf
 
     issued_at = issued_at or timezone.now()
     with translation.override(language):

@@ -92,7 +92,7 @@ def _check_issuer(report: Callable[[bool, str], None], *, production: bool) -> N
     """Certificates and transcripts are signed: without an issuer nothing can be issued."""
     import datetime as dt
 
-    from kohorte.credentials.signing import IssuerNotConfigured, get_signer
+    from kohorte.core.signing import IssuerNotConfigured, get_signer
 
     try:
         signer = get_signer(refresh_crl=False)

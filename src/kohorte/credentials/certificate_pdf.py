@@ -24,8 +24,8 @@ import segno
 from django.utils import translation
 
 from kohorte.core.pdf import render_pdf
+from kohorte.core.signing import sign_pdf
 from kohorte.credentials.ob3 import verification_url
-from kohorte.credentials.signing import sign_pdf
 
 TEMPLATE = "credentials/certificate_pdf.html"
 

@@ -248,7 +248,7 @@ def run_batch(batch_id: int) -> IssuanceBatch:
     the batch done; on an error, mark it failed with a message a person can read (start a new
     issue to retry: the certificates already issued are kept and skipped)."""
     from kohorte.assessments.results import module_results
-    from kohorte.credentials.signing import get_signer
+    from kohorte.core.signing import get_signer
 
     batch = IssuanceBatch.objects.select_related("cohort__program", "started_by").get(pk=batch_id)
     set_batch_status(batch, BatchStatus.RUNNING)

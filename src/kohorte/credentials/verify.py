@@ -127,7 +127,7 @@ def _validate_pdf(data: bytes):
         validate_pdf_signature,
     )
 
-    from kohorte.credentials.signing import get_signer, outside_event_loop
+    from kohorte.core.signing import get_signer, outside_event_loop
 
     reader = PdfFileReader(BytesIO(data))
     signatures = reader.embedded_signatures
@@ -161,7 +161,7 @@ def _ends_as_signed(data: bytes) -> bool:
 def check_pdf(data: bytes) -> Check:
     from django.utils.translation import gettext as _
 
-    from kohorte.credentials.signing import IssuerNotConfigured
+    from kohorte.core.signing import IssuerNotConfigured
 
     if not _ends_as_signed(data):
         return Check(False, _("Die Datei ist keine lesbare, signierte PDF-Datei."))

@@ -14,8 +14,8 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from kohorte.catalog.signals import CATALOG_AREA
 from kohorte.core.pagecache import current_version
+from kohorte.core.signing import IssuerNotConfigured, get_signer
 from kohorte.credentials import keys, ob3, status, verify
-from kohorte.credentials.signing import IssuerNotConfigured, get_signer
 from kohorte.credentials.verify_forms import VerifyUploadForm
 
 MAX_AGE = 600  # seconds: a reissued CRL reaches validators within ten minutes

@@ -30,7 +30,7 @@ def load_certificates_demo(program, staff) -> None:
     if not completers:
         return
     from kohorte.assessments.results import module_results
-    from kohorte.credentials.signing import get_signer
+    from kohorte.core.signing import get_signer
 
     results = module_results([p.pk for p in completers])
     signer = get_signer()

@@ -14,8 +14,8 @@ def _signer():
     ``kohorte demo`` does (tests load the demo into a fresh data folder)."""
     from django.conf import settings
 
-    from kohorte.credentials import issuer
-    from kohorte.credentials.signing import get_signer
+    from kohorte.core import issuer
+    from kohorte.core.signing import get_signer
 
     own_key = settings.KOHORTE_ISSUER_PKCS12 or settings.KOHORTE_ISSUER_KEY
     if not own_key and not issuer.local_issuer_exists():

@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from kohorte.credentials import issuer
+from kohorte.core import issuer
 
 
 class Command(BaseCommand):

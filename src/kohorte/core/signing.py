@@ -39,7 +39,7 @@ from pyhanko.sign.signers.pdf_signer import DSSContentSettings, SigDSSPlacementP
 from pyhanko_certvalidator import ValidationContext
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 
-from kohorte.credentials import issuer
+from kohorte.core import issuer
 
 SIGNATURE_FIELD = "Signatur"
 
