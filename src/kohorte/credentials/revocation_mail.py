@@ -16,7 +16,7 @@ _ = cast(Callable[[str], str], gettext_lazy)
 CERTIFICATE_REVOKED = register(
     MailEvent(
         key="credentials.certificate_revoked",
-        label=_("Zertifikat widerrufen (an die Inhaberin / den Inhaber)"),
+        label=_("Zertifikat widerrufen (an die Inhaber:in)"),
         category=Category.TRANSACTIONAL,
         placeholders={
             **RECIPIENT,
