@@ -8,7 +8,4 @@ class CredentialsConfig(AppConfig):
     verbose_name = _("Zertifikate")
 
     def ready(self):
-        from kohorte.credentials import (
-            mail,  # noqa: F401 (mail events)
-            revocation_mail,  # noqa: F401 (registers the mail event)
-        )
+        from kohorte.credentials import mail  # noqa: F401 (registers the mail events)
